@@ -1,0 +1,42 @@
+# Set-up and everyday commands. Every target that needs Python first creates .venv and installs
+# the locked dependencies (requirements.txt), so a fresh clone needs only Python 3.11 and git.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := true
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: serve build test check status new pdf bench lock clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-virtualenv -r requirements.txt
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+
+build: $(STAMP)
+	$(BIN)/python -m macros.cli build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(BIN)/python -m macros.cli check
+
+status: $(STAMP)
+	$(BIN)/python -m macros.cli status $(ID)
+
+new: $(STAMP)
+	$(BIN)/python -m macros.cli new $(ID)
+
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements.in
+	$(BIN)/python -m pip freeze --exclude-editable > requirements.txt
+
+clean:
+	rm -rf site site.new site.old .pytest_cache

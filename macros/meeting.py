@@ -1,0 +1,414 @@
+"""The meeting file: its schema, cross-checks, and loading a folder of them.
+
+``load_meetings`` is the single entry point used by the site, the checks and
+the tests: it reads every ``<id>.yml``, converts it through the schema, checks
+what one field cannot check alone, and raises ``DataErrors`` with every problem
+of every file at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import facts
+from .errors import DataError, DataErrors
+from .schema import (
+    Bool,
+    Choice,
+    Context,
+    CountType,
+    EMPTY,
+    Date,
+    Field,
+    Int,
+    List,
+    Obj,
+    Record,
+    Text,
+    Type,
+)
+from .yamlfile import Mapping, Node, Scalar, YamlFileError
+from . import yamlfile
+
+ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
+MATERIAL_STATUSES = ("未起草", "已起草", "书记已审阅", "已修改", "上级已审核")
+TALK_FORMS = ("一对一", "面对面", "集体谈话")
+SECTION_STEPS = ("study", "opinions", "talks", "materials", "review", "other")
+STEP_DEADLINES = {
+    "study": "学习研讨",
+    "opinions": "征求意见",
+    "talks": "谈心谈话",
+    "materials": "撰写对照检查材料",
+    "review": "审核把关",
+    "report": "会前报告",
+}
+
+
+class Parts(Type):
+    """A paragraph: prose strings, with named facts (``fact:``) and enumeration points (``point:``) between them."""
+
+    fact_part = Obj(
+        {
+            "fact": Field(Choice(*facts.CATALOGUE), "引用的事实名称", required=True),
+            "last": Field(Text(), "最后一项前的连接词，如“和”“以及”"),
+            "sep": Field(Text(), "各项之间的分隔符，默认“、”"),
+        }
+    )
+    point_part = Obj({"point": Field(Text(), "要点标题，自动编为“一是……二是……”", required=True)})
+
+    def convert(self, node, ctx, path):
+        if isinstance(node, Scalar):
+            if node.is_null:
+                return []
+            return [Text().convert(node, ctx, path)]
+        if not isinstance(node, yamlfile.Sequence):
+            ctx.error(node.line, path, "这里应是段落内容的列表：每项另起一行，以“- ”开头。")
+            return []
+        parts = []
+        for index, item in enumerate(node.items):
+            where = f"{path}[{index}]"
+            if isinstance(item, Mapping):
+                kind = self.point_part if "point" in item.items else self.fact_part
+                parts.append(kind.convert(item, ctx, where))
+            else:
+                parts.append(Text().convert(item, ctx, where))
+        return [part for part in parts if isinstance(part, (str, Record))]
+
+    def json_schema(self):
+        return {
+            "type": "array",
+            "items": {
+                "anyOf": [
+                    {"type": "string"},
+                    self.fact_part.json_schema(),
+                    self.point_part.json_schema(),
+                ]
+            },
+        }
+
+    def example(self):
+        return []
+
+
+MEMBER = Obj(
+    {
+        "name": Field(Text(), "姓名", required=True),
+        "post": Field(Text(), "职务，如“县政府办主任”", required=True),
+        "role": Field(Text(), "在班子中的角色，如“党组书记”“党组成员”", required=True),
+        "units": Field(List(Text()), "分管单位或科室"),
+        "branch": Field(Text(), "组织关系所在党支部"),
+    }
+)
+
+NOTICE = Obj(
+    {
+        "issuers": Field(List(Text(), min_items=1), "发文单位", required=True),
+        "title": Field(Text(), "文件标题（不带书名号）", required=True),
+        "number": Field(Text(), "文号，如“x委组通〔2021〕x号”"),
+    }
+)
+
+SESSION = Obj(
+    {
+        "theme": Field(Text(), "研讨主题", required=True),
+        "date": Field(Date(), "日期，如 2021-11-25"),
+    }
+)
+
+TALK = Obj(
+    {
+        "member": Field(Text(), "谈话的班子成员", required=True),
+        "with": Field(Text(), "谈话对象：另一位班子成员"),
+        "unit": Field(Text(), "谈话对象：分管单位（与其主要负责同志谈）"),
+        "branch": Field(Text(), "谈话对象：所在党支部（与党员代表谈）"),
+        "date": Field(Date(), "谈话日期"),
+        "form": Field(Choice(*TALK_FORMS), "谈话方式", default="一对一"),
+    }
+)
+
+MEMBER_MATERIAL = Obj(
+    {
+        "member": Field(Text(), "班子成员姓名", required=True),
+        "status": Field(Choice(*MATERIAL_STATUSES), "个人对照检查材料的进度", required=True),
+    }
+)
+
+SECTION = Obj(
+    {
+        "step": Field(Choice(*SECTION_STEPS), "对应的准备环节", required=True),
+        "heading": Field(Text(), "小标题，如“深学领域，打牢基础。”", required=True),
+        "text": Field(Parts(), "正文", required=True),
+    }
+)
+
+MEETING = Obj(
+    {
+        "id": Field(Text(ID_PATTERN, "只能用小写英文字母、数字和连字符，并与文件名相同。"), "编号，与文件名相同", required=True),
+        "year": Field(Int(2000, 2100), "年度", required=True),
+        "year_style": Field(Choice("年度", "年"), "标题中写“2021年度”还是“2021年”", default="年度"),
+        "kind": Field(Text(), "会议类别，如“专题民主生活会”", default="民主生活会"),
+        "theme": Field(Text(), "主题，如“党史学习教育”"),
+        "group": Field(
+            Obj(
+                {
+                    "name": Field(Text(), "班子名称，如“县政府办党组”", required=True),
+                    "short_name": Field(Text(), "简称，如“党组班子”“常委班子”", required=True),
+                    "member_title": Field(Text(), "成员称谓，如“党组成员”“常委”", required=True),
+                    "members": Field(List(MEMBER, min_items=1), "班子成员，按排序填写，第一位是书记", required=True),
+                }
+            ),
+            "领导班子",
+            required=True,
+        ),
+        "supervisor": Field(Text(), "上级督导组或指导组，如“市委督导组”"),
+        "basis": Field(List(NOTICE), "依据的上级通知"),
+        "inspection": Field(
+            Obj(
+                {
+                    "team": Field(Text(), "巡察组，如“县委第十三轮巡察二组”", required=True),
+                    "feedback_title": Field(Text(), "反馈意见标题（不带书名号）"),
+                    "rectification_by": Field(Text(), "部署整改的单位，如“县委”"),
+                }
+            ),
+            "需要回应的巡察反馈意见",
+        ),
+        "study": Field(
+            Obj(
+                {
+                    "materials": Field(List(Text()), "自学材料"),
+                    "sessions": Field(List(SESSION), "集中学习研讨"),
+                    "warning": Field(
+                        Obj(
+                            {
+                                "kind": Field(Text(), "形式，如“廉政教育宣传片”", required=True),
+                                "title": Field(Text(), "名称（不带书名号）", required=True),
+                                "date": Field(Date(), "日期"),
+                            }
+                        ),
+                        "警示教育",
+                    ),
+                }
+            ),
+            "学习研讨",
+            default=EMPTY,
+        ),
+        "opinions": Field(
+            Obj(
+                {
+                    "notice_title": Field(Text(), "征求意见通知的标题（不带书名号）"),
+                    "methods": Field(List(Text()), "征求意见的方式"),
+                    "places": Field(List(Text()), "走访的村、社区、单位"),
+                    "visited": Field(List(Text()), "走访、征求意见的对象"),
+                    "scope": Field(List(Text()), "征求意见的范围"),
+                    "targets": Field(Text(), "征求意见的对象（一句话概括）"),
+                    "people": Field(CountType(), "人次"),
+                    "forms": Field(CountType(), "发放征求意见表份数"),
+                    "aspects": Field(CountType(), "意见建议涉及的方面数"),
+                    "items": Field(CountType(), "意见建议条数"),
+                    "assigned": Field(Bool(), "是否已分解到每位班子成员", default=False),
+                }
+            ),
+            "征求意见",
+            default=EMPTY,
+        ),
+        "talks": Field(
+            Obj(
+                {
+                    "rule": Field(Text(), "谈话要求的名称，如“四必谈”“三个必谈”", default="四必谈"),
+                    "forms": Field(List(Choice(*TALK_FORMS)), "采取的谈话方式"),
+                    "records": Field(List(TALK), "已开展的谈话"),
+                }
+            ),
+            "谈心谈话",
+            default=EMPTY,
+        ),
+        "materials": Field(
+            Obj(
+                {
+                    "group": Field(Choice(*MATERIAL_STATUSES), "班子对照检查材料的进度", default="未起草"),
+                    "members": Field(List(MEMBER_MATERIAL), "个人对照检查材料的进度"),
+                    "sources": Field(List(Text()), "问题来源"),
+                    "aspects_name": Field(Text(), "对照检视的方面，如“五个带头”"),
+                    "aspects": Field(List(Text()), "对照检视的各个方面"),
+                }
+            ),
+            "对照检查材料",
+            default=EMPTY,
+        ),
+        "arrangement": Field(
+            Obj(
+                {
+                    "date": Field(Date(), "会议日期"),
+                    "time": Field(Text(), "会议时间，如“上午9:00”"),
+                    "time_pending": Field(Text(), "时间待定的原因，如“待市委督导组审定通过后确定。”"),
+                    "place": Field(Text(), "会议地点"),
+                    "place_pending": Field(Text(), "地点待定的原因"),
+                    "attendees": Field(List(Text()), "参加人员"),
+                    "attendees_pending": Field(Text(), "参加人员待定的原因"),
+                    "supervisor_remarks": Field(Text(), "督导组在第三项议程中的发言", default="作重要讲话"),
+                    "closing_focus": Field(Text(), "书记表态发言的内容", default="抓好整改工作和班子建设"),
+                }
+            ),
+            "会议安排（会议时间、地点、参加人员、议程）",
+        ),
+        "deadlines": Field(
+            Obj({key: Field(Date(), f"“{title}”的完成期限") for key, title in STEP_DEADLINES.items()}),
+            "各环节的完成期限；不填时按会议日期倒推",
+        ),
+        "readiness": Field(
+            Obj({"statement": Field(Text(), "具备开会条件的表述", required=True)}),
+            "准备就绪的表述",
+        ),
+        "report": Field(
+            Obj(
+                {
+                    "name": Field(Text(), "报告名称", default="准备工作情况报告"),
+                    "opening": Field(Parts(), "开头段落", required=True),
+                    "sections": Field(List(SECTION, min_items=1), "各部分，按报告中的顺序", required=True),
+                    "closing": Field(Parts(), "结尾段落"),
+                    "arrangement_lead": Field(Text(), "引出具体安排的话", default="具体安排如下："),
+                    "signed_by": Field(Text(), "署名"),
+                    "signed_on": Field(Date(), "成文日期"),
+                }
+            ),
+            "准备工作情况报告的行文",
+            required=True,
+        ),
+    }
+)
+
+
+def convert(root: Node, name: str) -> tuple[Record | None, list[DataError]]:
+    """Convert one parsed file; return the meeting (None if unusable) and its errors."""
+    ctx = Context(name)
+    record = MEETING.convert(root, ctx, "")
+    if not isinstance(record, Record):
+        return None, ctx.errors
+    record.source = name
+    _cross_check(record, ctx)
+    return record, ctx.errors
+
+
+def _cross_check(meeting: Record, ctx: Context) -> None:
+    stem = Path(meeting.source).stem
+    if meeting.id and meeting.id != stem:
+        ctx.error(meeting.line_of("id"), "id", f"编号“{meeting.id}”与文件名“{stem}.yml”不一致。请把两者改成一样。")
+    group = meeting.group
+    if not group:
+        return
+    names: dict[str, int] = {}
+    for index, member in enumerate(group.members):
+        if member.name in names:
+            ctx.error(member.line_of("name"), f"group.members[{index}].name", f"“{member.name}”重复出现。同名成员请加以区分（如“张伟（副县长）”）。")
+        names.setdefault(member.name, index)
+    by_name = {member.name: member for member in group.members}
+
+    talks = meeting.talks
+    for index, talk in enumerate(talks.records if talks else []):
+        path = f"talks.records[{index}]"
+        member = _known_member(talk, "member", by_name, ctx, path)
+        targets = [key for key in ("with", "unit", "branch") if talk[key]]
+        if len(targets) != 1:
+            ctx.error(talk.line, path, "请在 with（班子成员）、unit（分管单位）、branch（党支部）中填且只填一项谈话对象。")
+            continue
+        if talk["with"]:
+            other = _known_member(talk, "with", by_name, ctx, path)
+            if other is not None and other is member:
+                ctx.error(talk.line_of("with"), f"{path}.with", "谈话双方是同一个人。")
+        elif member is not None and talk.unit and talk.unit not in member.units:
+            ctx.error(talk.line_of("unit"), f"{path}.unit", f"“{talk.unit}”不是{member.name}的分管单位（{_listing(member.units)}）。")
+        elif member is not None and talk.branch and talk.branch != member.branch:
+            ctx.error(talk.line_of("branch"), f"{path}.branch", f"{member.name}所在党支部是“{member.branch or '未填写'}”，不是“{talk.branch}”。")
+        _not_after_meeting(meeting, talk, ctx, path)
+
+    materials = meeting.materials
+    seen: set[str] = set()
+    for index, item in enumerate(materials.members if materials else []):
+        path = f"materials.members[{index}]"
+        _known_member(item, "member", by_name, ctx, path)
+        if item.member in seen:
+            ctx.error(item.line_of("member"), f"{path}.member", f"{item.member}的材料进度填了两次。请只保留一条。")
+        seen.add(item.member)
+        if item.status == "上级已审核":
+            ctx.error(item.line_of("status"), f"{path}.status", "“上级已审核”只用于班子对照检查材料。个人材料请填“已修改”。")
+
+    for index, session in enumerate(meeting.study.sessions if meeting.study else []):
+        _not_after_meeting(meeting, session, ctx, f"study.sessions[{index}]")
+    _check_cited_facts(meeting, ctx)
+
+
+def _check_cited_facts(meeting: Record, ctx: Context) -> None:
+    """A paragraph may cite only facts the file gives."""
+    report = meeting.report
+    if not report:
+        return
+    paragraphs = [("report.opening", report.opening), ("report.closing", report.closing)]
+    paragraphs += [(f"report.sections[{i}].text", section.text) for i, section in enumerate(report.sections)]
+    for path, parts in paragraphs:
+        for index, part in enumerate(parts):
+            if isinstance(part, Record) and "fact" in part and part.fact:
+                try:
+                    value = facts.read(meeting, part.fact, part.sep, part.last)
+                except (AttributeError, IndexError, KeyError, TypeError):
+                    value = None
+                if value is None:
+                    ctx.error(part.line_of("fact"), f"{path}[{index}].fact", f"引用了“{part.fact}”（{facts.CATALOGUE[part.fact][0]}），但文件中没有填写它。请先填写，或删去这一引用。")
+
+
+def _known_member(record: Record, key: str, by_name: dict, ctx: Context, path: str):
+    name = record[key]
+    if name in by_name:
+        return by_name[name]
+    if name:
+        ctx.error(record.line_of(key), f"{path}.{key}", f"“{name}”不是本班子成员（{_listing(list(by_name))}）。请核对姓名，或先在 group.members 中添加。")
+    return None
+
+
+def _not_after_meeting(meeting: Record, record: Record, ctx: Context, path: str) -> None:
+    held_on = meeting.arrangement.date if meeting.arrangement else None
+    if held_on and record.date and record.date > held_on:
+        ctx.error(record.line_of("date"), f"{path}.date", f"日期 {record.date} 晚于会议日期 {held_on}。请核对。")
+
+
+def _listing(names: list[str]) -> str:
+    return "、".join(names) if names else "无"
+
+
+def load_meetings(folder: Path, root: Path | None = None) -> list[Record]:
+    """Load every meeting under ``folder``; raise DataErrors with all problems of all files.
+
+    Meetings come back ordered by year (newest first), then by group name.
+    """
+    root = root or folder.parent.parent
+    meetings: list[Record] = []
+    errors: list[DataError] = []
+    for path in sorted(folder.glob("*.y*ml")):
+        name = _display_name(path, root)
+        if path.suffix != ".yml":
+            errors.append(DataError(name, 0, "", "会议文件的扩展名应为 .yml。请重命名。"))
+            continue
+        try:
+            tree = yamlfile.load(path, name)
+        except YamlFileError as exc:
+            errors.append(exc.error)
+            continue
+        meeting, file_errors = convert(tree, name)
+        errors.extend(file_errors)
+        if meeting is not None:
+            meetings.append(meeting)
+    first_seen: dict[str, Record] = {}
+    for meeting in meetings:
+        if meeting.id in first_seen:
+            errors.append(DataError(meeting.source, meeting.line_of("id"), "id", f"编号“{meeting.id}”已在 {first_seen[meeting.id].source} 中使用。"))
+        first_seen.setdefault(meeting.id, meeting)
+    if errors:
+        raise DataErrors(errors)
+    meetings.sort(key=lambda m: (-m.year, m.group.name, m.id))
+    return meetings
+
+
+def _display_name(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,40 @@
+"""The portal as a whole: load the data folder once and produce every generated page.
+
+This is what any site generator needs from us; the MkDocs wiring calls it and
+nothing else, so a move to another generator is a new adapter over this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .meeting import load_meetings
+from .render import Renderer, meeting_pages
+
+
+def build_date() -> dt.date:
+    """Today, or PORTAL_TODAY (YYYY-MM-DD) so that a build can be reproduced."""
+    fixed = os.environ.get("PORTAL_TODAY")
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+@dataclass
+class Portal:
+    root: Path
+    meetings: list = field(default_factory=list)
+    renderer: Renderer | None = None
+
+    @classmethod
+    def load(cls, root: Path, today: dt.date | None = None) -> "Portal":
+        """Load ``root/data/meetings``; raises DataErrors listing every problem."""
+        meetings = load_meetings(root / "data" / "meetings", root)
+        return cls(root, meetings, Renderer(today=today or build_date()))
+
+    def pages(self) -> dict[str, str]:
+        return meeting_pages(self.meetings, self.renderer)
+
+    def home(self) -> str:
+        return self.renderer.home(self.meetings)

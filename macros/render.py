@@ -1,0 +1,121 @@
+"""Render meetings into Markdown pages with one Jinja template a page kind.
+
+Every value that comes from data is plain text: it is escaped for Markdown and
+HTML when a template prints it, so a value can never add markup, a link, a
+script or a Jinja expression to a page. Templates live in ``macros/templates``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import facts, rules
+from .text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
+
+TEMPLATES = Path(__file__).parent / "templates"
+PAGE_KINDS = ("overview", "report", "agenda", "checklist")
+PAGE_TITLES = {"overview": "概况", "report": "准备工作情况报告", "agenda": "会议议程", "checklist": "准备工作清单"}
+_END_PUNCTUATION = "。；：！？，"
+
+
+def _finalize(value):
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    return markdown_text(str(value))
+
+
+def sentence(text: str | None) -> str:
+    """End a clause with 。 unless it already ends with punctuation."""
+    if not text:
+        return ""
+    return text if text[-1] in _END_PUNCTUATION else text + "。"
+
+
+def paragraph(meeting, parts) -> str:
+    """Join a paragraph's prose, cited facts and numbered points (一是…二是…) into one text."""
+    out: list[str] = []
+    points = 0
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif "point" in part:
+            points += 1
+            out.append(f"{cn_numeral(points)}是{sentence(part.point)}")
+        else:
+            out.append(facts.read(meeting, part.fact, part.sep, part.last) or "")
+    return "".join(out)
+
+
+def report_title(meeting) -> str:
+    return f"{meeting.year}{meeting.year_style}{meeting.kind}{meeting.report.name}"
+
+
+def meeting_name(meeting) -> str:
+    """How the home page and the page titles name a meeting: 县政府办党组2021年度专题民主生活会."""
+    return f"{meeting.group.name}{meeting.year}{meeting.year_style}{meeting.kind}"
+
+
+class Renderer:
+    """Turns loaded meetings into Markdown pages."""
+
+    def __init__(self, template_dir: Path = TEMPLATES, today: dt.date | None = None):
+        self.today = today or dt.date.today()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(template_dir)),
+            undefined=jinja2.StrictUndefined,
+            finalize=_finalize,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            cn_numeral=cn_numeral,
+            cn_ordinal=cn_ordinal,
+            cn_date=cn_date,
+            cn_join=cn_join,
+            book_title=book_title,
+            sentence=sentence,
+        )
+        self.env.globals.update(
+            paragraph=paragraph,
+            report_title=report_title,
+            meeting_name=meeting_name,
+            secretary=rules.secretary,
+            agenda_rounds=rules.agenda_rounds,
+            talk_matrix=rules.talk_matrix,
+            page_titles=PAGE_TITLES,
+        )
+
+    def _render(self, name: str, **context) -> str:
+        return self.env.get_template(name).render(**context)
+
+    def page(self, kind: str, meeting) -> str:
+        checklist = rules.checklist(meeting, self.today)
+        return self._render(
+            f"{kind}.md.j2",
+            meeting=meeting,
+            checklist=checklist,
+            today=self.today,
+        )
+
+    def home(self, meetings) -> str:
+        entries = [(meeting, rules.checklist(meeting, self.today)) for meeting in meetings]
+        years = sorted({meeting.year for meeting in meetings}, reverse=True)
+        return self._render("home.md.j2", entries=entries, years=years)
+
+
+def meeting_pages(meetings, renderer: Renderer) -> dict[str, str]:
+    """Every generated page: ``meetings/<id>/<kind>.md`` → Markdown (the overview is index.md)."""
+    pages: dict[str, str] = {}
+    for meeting in meetings:
+        for kind in PAGE_KINDS:
+            name = "index" if kind == "overview" else kind
+            pages[f"meetings/{meeting.id}/{name}.md"] = renderer.page(kind, meeting)
+    return pages

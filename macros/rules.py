@@ -1,0 +1,264 @@
+"""What the rules of a 民主生活会 derive from the facts of one meeting.
+
+The agenda's rounds of criticism, the talks the 四必谈 rule requires, and the
+preparation checklist with each step's status, due date and missing items.
+Everything here is computed from a loaded meeting; nothing reads files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from .meeting import MATERIAL_STATUSES, STEP_DEADLINES
+
+# Days before the meeting by which each step should be finished, unless the meeting file says otherwise.
+DEFAULT_LEAD_DAYS = {
+    "study": 30,
+    "opinions": 25,
+    "talks": 10,
+    "materials": 7,
+    "review": 5,
+    "report": 3,
+}
+
+STEP_TITLES = STEP_DEADLINES
+
+PLACEHOLDER_PATTERN = re.compile(r"xx|x月x日|x号|x中全会|待定")
+
+
+def secretary(meeting):
+    """The secretary: the first member in rank order."""
+    return meeting.group.members[0]
+
+
+@dataclass(frozen=True)
+class AgendaRound:
+    """One turn of 批评和自我批评: a member examines themself and the others criticise."""
+
+    number: int
+    member: object
+    for_group: bool
+
+
+def agenda_rounds(meeting) -> list[AgendaRound]:
+    """The secretary first (for the group and for themself), then each member in rank order."""
+    return [AgendaRound(index + 1, member, index == 0) for index, member in enumerate(meeting.group.members)]
+
+
+@dataclass
+class RequiredTalk:
+    """A talk the 四必谈 rule requires, and the record that shows it held, if any."""
+
+    kind: str  # "pair", "unit" or "branch"
+    member: str
+    other: str
+    held_on: dt.date | None = None
+    held: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.kind == "pair":
+            return f"{self.member}与{self.other}"
+        if self.kind == "unit":
+            return f"{self.member}与{self.other}主要负责同志"
+        return f"{self.member}与{self.other}党员代表"
+
+
+def required_talks(meeting) -> list[RequiredTalk]:
+    """Every talk the rule requires, in rank order, each marked held when a record shows it.
+
+    A pair of members counts once, whichever of the two is recorded as the one who talked,
+    and a talk recorded twice counts once (the earliest date is kept).
+    """
+    members = meeting.group.members
+    talks: dict[tuple, RequiredTalk] = {}
+    for first, second in combinations(members, 2):
+        talks[("pair", frozenset((first.name, second.name)))] = RequiredTalk("pair", first.name, second.name)
+    for member in members:
+        for unit in member.units:
+            talks[("unit", member.name, unit)] = RequiredTalk("unit", member.name, unit)
+        talks[("branch", member.name)] = RequiredTalk("branch", member.name, member.branch or "所在党支部")
+    for record in meeting.talks.records:
+        if record["with"]:
+            key = ("pair", frozenset((record.member, record["with"])))
+        elif record.unit:
+            key = ("unit", record.member, record.unit)
+        else:
+            key = ("branch", record.member)
+        talk = talks.get(key)
+        if talk is None:
+            continue
+        talk.held = True
+        if record.date and (talk.held_on is None or record.date < talk.held_on):
+            talk.held_on = record.date
+    return list(talks.values())
+
+
+def talk_matrix(meeting, talks: list[RequiredTalk]) -> list[list[RequiredTalk | None]]:
+    """Rows and columns in rank order; the diagonal is None."""
+    pairs = {frozenset((t.member, t.other)): t for t in talks if t.kind == "pair"}
+    names = [m.name for m in meeting.group.members]
+    return [[None if a == b else pairs[frozenset((a, b))] for b in names] for a in names]
+
+
+def material_rank(status: str) -> int:
+    return MATERIAL_STATUSES.index(status)
+
+
+def member_materials(meeting) -> list[tuple[object, str]]:
+    """Each member in rank order with the status of their material (未起草 when not listed)."""
+    listed = {item.member: item.status for item in meeting.materials.members}
+    return [(member, listed.get(member.name, "未起草")) for member in meeting.group.members]
+
+
+@dataclass
+class Item:
+    label: str
+    done: bool
+    detail: str = ""
+
+
+@dataclass
+class Step:
+    key: str
+    title: str
+    items: list[Item] = field(default_factory=list)
+    due: dt.date | None = None
+    overdue: bool = False
+
+    @property
+    def done_count(self) -> int:
+        return sum(item.done for item in self.items)
+
+    @property
+    def complete(self) -> bool:
+        return self.done_count == len(self.items)
+
+    @property
+    def status(self) -> str:
+        if self.complete:
+            return "已完成"
+        return "进行中" if self.done_count else "未开始"
+
+    @property
+    def missing(self) -> list[Item]:
+        return [item for item in self.items if not item.done]
+
+
+@dataclass
+class Checklist:
+    steps: list[Step]
+    talks: list[RequiredTalk]
+
+    @property
+    def done_count(self) -> int:
+        return sum(step.done_count for step in self.steps)
+
+    @property
+    def total(self) -> int:
+        return sum(len(step.items) for step in self.steps)
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.done_count // self.total if self.total else 100
+
+    @property
+    def ready(self) -> bool:
+        return all(step.complete for step in self.steps)
+
+
+def checklist(meeting, today: dt.date | None = None) -> Checklist:
+    """The preparation steps of the meeting, each with its items, status and due date."""
+    talks = required_talks(meeting)
+    steps = [
+        _study(meeting),
+        _opinions(meeting),
+        Step("talks", STEP_TITLES["talks"], [Item(t.label, t.held, _date_text(t.held_on)) for t in talks]),
+        _materials(meeting),
+        _review(meeting),
+        _report(meeting),
+    ]
+    held_on = meeting.arrangement.date if meeting.arrangement else None
+    overrides = meeting.deadlines
+    for step in steps:
+        if overrides and overrides[step.key]:
+            step.due = overrides[step.key]
+        elif held_on:
+            step.due = held_on - dt.timedelta(days=DEFAULT_LEAD_DAYS[step.key])
+        step.overdue = bool(step.due and today and today > step.due and not step.complete)
+    return Checklist(steps, talks)
+
+
+def _date_text(value: dt.date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def _study(meeting) -> Step:
+    study = meeting.study
+    sessions = study.sessions
+    items = [
+        Item("确定自学材料", bool(study.materials), f"{len(study.materials)}项" if study.materials else ""),
+        Item("开展集中学习研讨", bool(sessions), f"{len(sessions)}次" if sessions else ""),
+    ]
+    items += [Item(f"集中研讨：{s.theme}", s.date is not None, _date_text(s.date) or "未填日期") for s in sessions]
+    items.append(Item("开展警示教育", study.warning is not None, study.warning.title if study.warning else ""))
+    return Step("study", STEP_TITLES["study"], items)
+
+
+def _known(count) -> bool:
+    return count is not None and count.known
+
+
+def _opinions(meeting) -> Step:
+    opinions = meeting.opinions
+    return Step(
+        "opinions",
+        STEP_TITLES["opinions"],
+        [
+            Item("确定征求意见方式", bool(opinions.methods or opinions.notice_title)),
+            Item("统计征求意见人次", _known(opinions.people), str(opinions.people or "")),
+            Item("统计征求意见表份数", _known(opinions.forms), str(opinions.forms or "")),
+            Item("汇总意见建议", _known(opinions.aspects) and _known(opinions.items),
+                 f"{opinions.aspects}个方面{opinions.items}条" if opinions.aspects and opinions.items else ""),
+            Item("意见分解到每位班子成员", opinions.assigned),
+        ],
+    )
+
+
+def _materials(meeting) -> Step:
+    group_status = meeting.materials.group
+    items = [Item("班子对照检查材料", material_rank(group_status) >= 1, group_status)]
+    items += [
+        Item(f"{member.name}个人对照检查材料", material_rank(status) >= 1, status)
+        for member, status in member_materials(meeting)
+    ]
+    return Step("materials", STEP_TITLES["materials"], items)
+
+
+def _review(meeting) -> Step:
+    group_status = meeting.materials.group
+    revised = MATERIAL_STATUSES.index("已修改")
+    items = [Item("班子对照检查材料修改完善", material_rank(group_status) >= revised, group_status)]
+    items += [
+        Item(f"书记审阅并修改{member.name}的材料", material_rank(status) >= revised, status)
+        for member, status in member_materials(meeting)
+    ]
+    return Step("review", STEP_TITLES["review"], items)
+
+
+def _report(meeting) -> Step:
+    arrangement = meeting.arrangement
+    if arrangement is None:
+        return Step("report", STEP_TITLES["report"], [Item("提出会议安排", False, "未填写 arrangement")])
+    return Step(
+        "report",
+        STEP_TITLES["report"],
+        [
+            Item("确定会议时间", arrangement.date is not None, _date_text(arrangement.date) or "待定"),
+            Item("确定会议地点", bool(arrangement.place), arrangement.place or "待定"),
+            Item("确定参加人员", bool(arrangement.attendees), f"{len(arrangement.attendees)}类" if arrangement.attendees else "待定"),
+        ],
+    )

@@ -1,0 +1,316 @@
+"""The meeting file's schema: which fields exist, their types, and what each means.
+
+One declaration serves three purposes: converting a YAML tree into typed
+records (collecting every error with its line), generating the JSON Schema that
+editors use for completion, and writing the scaffold of a new meeting file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .errors import DataError
+from .text import tidy_text
+from .yamlfile import Mapping, Node, Scalar, Sequence
+
+PLACEHOLDER = "xx"
+MAX_TEXT = 5000
+
+
+class Record:
+    """A converted mapping: fields read as attributes (``member.name``) or items, and keep their lines.
+
+    Not a dict subclass, so that a field named like a dict method (``items``) reads as the field.
+    """
+
+    __slots__ = ("_values", "line", "lines", "source")
+
+    def __init__(self, values: dict[str, Any], line: int, lines: dict[str, int]):
+        self._values = values
+        self.line = line
+        self.lines = lines
+        self.source = ""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._values[name] = value
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._values
+
+    def __repr__(self) -> str:
+        return f"Record({self._values!r})"
+
+    def line_of(self, name: str) -> int:
+        return self.lines.get(name, self.line)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count as reports write it: 120, 120余, 30多, or the placeholder xx, xx余."""
+
+    number: int | None
+    qualifier: str = ""
+
+    def __str__(self) -> str:
+        return f"{PLACEHOLDER if self.number is None else self.number}{self.qualifier}"
+
+    @property
+    def known(self) -> bool:
+        return self.number is not None
+
+
+class Context:
+    """Collects the errors of one file while it is converted."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.errors: list[DataError] = []
+
+    def error(self, line: int, path: str, message: str) -> None:
+        self.errors.append(DataError(self.file, line, path, message))
+
+
+_INVALID = object()
+EMPTY = "<empty>"
+"""Default of an optional group of fields that is always present, filled with its own defaults."""
+
+
+class Type:
+    description = ""
+
+    def convert(self, node: Node, ctx: Context, path: str) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self) -> dict:
+        raise NotImplementedError
+
+    def example(self) -> Any:
+        return ""
+
+
+class ScalarType(Type):
+    kind = "文字"
+
+    def convert(self, node: Node, ctx: Context, path: str) -> Any:
+        if not isinstance(node, Scalar):
+            ctx.error(node.line, path, f"这里应填{self.kind}，不能是列表或下级字段。")
+            return _INVALID
+        return self.parse(node.text.strip(), node, ctx, path)
+
+    def parse(self, text: str, node: Scalar, ctx: Context, path: str) -> Any:
+        raise NotImplementedError
+
+
+class Text(ScalarType):
+    def __init__(self, pattern: str | None = None, hint: str = ""):
+        self.pattern = re.compile(pattern) if pattern else None
+        self.hint = hint
+
+    def parse(self, text, node, ctx, path):
+        text = tidy_text(node.text)
+        if len(text) > MAX_TEXT:
+            ctx.error(node.line, path, f"内容过长（{len(text)} 字，最多 {MAX_TEXT} 字）。请分成几段或删减。")
+            return _INVALID
+        if self.pattern and not self.pattern.fullmatch(text):
+            ctx.error(node.line, path, f"“{text}”格式不对：{self.hint}")
+            return _INVALID
+        return text
+
+    def json_schema(self):
+        schema: dict = {"type": "string"}
+        if self.pattern:
+            schema["pattern"] = f"^(?:{self.pattern.pattern})$"
+        return schema
+
+
+class Int(ScalarType):
+    kind = "整数"
+
+    def __init__(self, low: int = 0, high: int = 100_000):
+        self.low, self.high = low, high
+
+    def parse(self, text, node, ctx, path):
+        if not re.fullmatch(r"\d+", text) or not self.low <= int(text) <= self.high:
+            ctx.error(node.line, path, f"“{text}”不是 {self.low} 到 {self.high} 之间的整数。")
+            return _INVALID
+        return int(text)
+
+    def json_schema(self):
+        return {"type": "integer", "minimum": self.low, "maximum": self.high}
+
+    def example(self):
+        return self.low
+
+
+class CountType(ScalarType):
+    kind = "数目"
+    _FORM = re.compile(rf"(\d+|{PLACEHOLDER})(余|多)?")
+
+    def parse(self, text, node, ctx, path):
+        match = self._FORM.fullmatch(text)
+        if not match:
+            ctx.error(node.line, path, f"“{text}”不是数目。请写数字，可加“余”或“多”（如 120、120余），未统计时写 xx。")
+            return _INVALID
+        number = None if match.group(1) == PLACEHOLDER else int(match.group(1))
+        return Count(number, match.group(2) or "")
+
+    def json_schema(self):
+        return {"type": ["integer", "string"], "pattern": rf"^(\d+|{PLACEHOLDER})(余|多)?$"}
+
+    def example(self):
+        return PLACEHOLDER
+
+
+class Date(ScalarType):
+    kind = "日期"
+
+    def parse(self, text, node, ctx, path):
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        try:
+            if not match:
+                raise ValueError
+            return dt.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            ctx.error(node.line, path, f"“{text}”不是有效日期。请按 2021-12-20 的格式填写。")
+            return _INVALID
+
+    def json_schema(self):
+        return {"type": "string", "format": "date"}
+
+    def example(self):
+        return ""
+
+
+class Bool(ScalarType):
+    kind = "true 或 false"
+
+    def parse(self, text, node, ctx, path):
+        if text in ("true", "false"):
+            return text == "true"
+        ctx.error(node.line, path, f"“{text}”应填 true（是）或 false（否）。")
+        return _INVALID
+
+    def json_schema(self):
+        return {"type": "boolean"}
+
+    def example(self):
+        return False
+
+
+class Choice(ScalarType):
+    def __init__(self, *choices: str):
+        self.choices = choices
+
+    def parse(self, text, node, ctx, path):
+        if text in self.choices:
+            return text
+        ctx.error(node.line, path, f"“{text}”不在可选值中。可选：{'、'.join(self.choices)}。")
+        return _INVALID
+
+    def json_schema(self):
+        return {"type": "string", "enum": list(self.choices)}
+
+    def example(self):
+        return self.choices[0]
+
+
+class List(Type):
+    def __init__(self, item: Type, min_items: int = 0):
+        self.item = item
+        self.min_items = min_items
+
+    def convert(self, node, ctx, path):
+        if isinstance(node, Scalar) and node.is_null:
+            node = Sequence(node.line)
+        if not isinstance(node, Sequence):
+            ctx.error(node.line, path, "这里应是列表：每项另起一行，以“- ”开头。")
+            return _INVALID
+        if len(node.items) < self.min_items:
+            ctx.error(node.line, path, f"至少要填 {self.min_items} 项。")
+        values = [self.item.convert(item, ctx, f"{path}[{index}]") for index, item in enumerate(node.items)]
+        return [value for value in values if value is not _INVALID]
+
+    def json_schema(self):
+        schema = {"type": "array", "items": self.item.json_schema()}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        return schema
+
+    def example(self):
+        return []
+
+
+@dataclass
+class Field:
+    type: Type
+    doc: str
+    required: bool = False
+    default: Any = None
+
+    def fallback(self) -> Any:
+        """The value of a field left out: its default, an empty list for a list."""
+        if self.default is None and isinstance(self.type, List):
+            return []
+        return list(self.default) if isinstance(self.default, list) else self.default
+
+
+class Obj(Type):
+    def __init__(self, fields: dict[str, Field], check: Callable[[Record, Context, str], None] | None = None):
+        self.fields = fields
+        self.check = check
+
+    def convert(self, node, ctx, path):
+        if not isinstance(node, Mapping):
+            ctx.error(node.line, path, "这里应填下级字段（“名称: 值”的形式，并缩进）。")
+            return _INVALID
+        prefix = f"{path}." if path else ""
+        values: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        for key, child in node.items.items():
+            if key not in self.fields:
+                close = difflib.get_close_matches(key, list(self.fields), n=1, cutoff=0.6)
+                hint = f"是不是“{close[0]}”？" if close else f"可用字段：{', '.join(self.fields)}。"
+                ctx.error(node.key_lines[key], f"{prefix}{key}", f"没有这个字段。{hint}")
+        for name, spec in self.fields.items():
+            child = node.items.get(name)
+            if child is None or (isinstance(child, Scalar) and child.is_null and not isinstance(spec.type, List)):
+                if spec.default == EMPTY:
+                    values[name] = spec.type.convert(Mapping(node.line), ctx, f"{prefix}{name}")
+                    lines[name] = node.key_lines.get(name, node.line)
+                    continue
+                if spec.required:
+                    line = node.key_lines.get(name, node.line)
+                    ctx.error(line, f"{prefix}{name}", f"必填字段没有填写：{spec.doc}")
+                values[name] = spec.fallback()
+                lines[name] = node.key_lines.get(name, node.line)
+                continue
+            value = spec.type.convert(child, ctx, f"{prefix}{name}")
+            values[name] = spec.fallback() if value is _INVALID else value
+            lines[name] = node.key_lines[name]
+        record = Record(values, node.line, lines)
+        if self.check:
+            self.check(record, ctx, path)
+        return record
+
+    def json_schema(self):
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [name for name, spec in self.fields.items() if spec.required],
+            "properties": {
+                name: {**spec.type.json_schema(), "description": spec.doc} for name, spec in self.fields.items()
+            },
+        }
