@@ -89,6 +89,9 @@ class Parts(Type):
     def example(self):
         return []
 
+    def missing(self):
+        return []
+
 
 MEMBER = Obj(
     {
@@ -276,6 +279,40 @@ MEETING = Obj(
         ),
     }
 )
+
+
+DEFAULT_LEAD_DAYS = {"study": 30, "opinions": 25, "talks": 10, "materials": 7, "review": 5, "report": 3}
+
+SETTINGS = Obj(
+    {
+        "lead_days": Field(
+            Obj(
+                {
+                    key: Field(Int(0, 365), f"“{title}”应在会议日期前几天完成", default=DEFAULT_LEAD_DAYS[key])
+                    for key, title in STEP_DEADLINES.items()
+                }
+            ),
+            "各环节完成期限的默认值（会议日期前的天数），会议文件中的 deadlines 可以逐项改写",
+            default=EMPTY,
+        ),
+    }
+)
+
+
+def load_settings(path: Path, root: Path) -> Record:
+    """The portal's settings (data/portal.yml); defaults when the file is absent."""
+    name = _display_name(path, root)
+    if not path.exists():
+        return SETTINGS.convert(Mapping(0), Context(name), "")
+    try:
+        tree = yamlfile.load(path, name)
+    except YamlFileError as exc:
+        raise DataErrors([exc.error]) from None
+    ctx = Context(name)
+    settings = SETTINGS.convert(tree, ctx, "")
+    if ctx.errors:
+        raise DataErrors(ctx.errors)
+    return settings
 
 
 def convert(root: Node, name: str) -> tuple[Record | None, list[DataError]]:

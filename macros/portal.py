@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .meeting import load_meetings
+from .meeting import DEFAULT_LEAD_DAYS, load_meetings, load_settings
 from .render import Renderer, meeting_pages
 
 
@@ -30,8 +30,10 @@ class Portal:
     @classmethod
     def load(cls, root: Path, today: dt.date | None = None) -> "Portal":
         """Load ``root/data/meetings``; raises DataErrors listing every problem."""
+        settings = load_settings(root / "data" / "portal.yml", root)
         meetings = load_meetings(root / "data" / "meetings", root)
-        return cls(root, meetings, Renderer(today=today or build_date()))
+        lead_days = {key: settings.lead_days[key] for key in DEFAULT_LEAD_DAYS}
+        return cls(root, meetings, Renderer(today=today or build_date(), lead_days=lead_days))
 
     def pages(self) -> dict[str, str]:
         return meeting_pages(self.meetings, self.renderer)

@@ -64,8 +64,9 @@ def meeting_name(meeting) -> str:
 class Renderer:
     """Turns loaded meetings into Markdown pages."""
 
-    def __init__(self, template_dir: Path = TEMPLATES, today: dt.date | None = None):
+    def __init__(self, template_dir: Path = TEMPLATES, today: dt.date | None = None, lead_days: dict | None = None):
         self.today = today or dt.date.today()
+        self.lead_days = lead_days
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(template_dir)),
             undefined=jinja2.StrictUndefined,
@@ -90,6 +91,9 @@ class Renderer:
             secretary=rules.secretary,
             agenda_rounds=rules.agenda_rounds,
             talk_matrix=rules.talk_matrix,
+            unit_and_branch_talks=rules.unit_and_branch_talks,
+            member_materials=rules.member_materials,
+            material_rank=rules.material_rank,
             page_titles=PAGE_TITLES,
         )
 
@@ -97,16 +101,31 @@ class Renderer:
         return self.env.get_template(name).render(**context)
 
     def page(self, kind: str, meeting) -> str:
-        checklist = rules.checklist(meeting, self.today)
-        return self._render(
-            f"{kind}.md.j2",
-            meeting=meeting,
-            checklist=checklist,
-            today=self.today,
-        )
+        checklist = rules.checklist(meeting, self.today, self.lead_days)
+        context = dict(meeting=meeting, checklist=checklist, today=self.today, warnings=[])
+        page = self._render(f"{kind}.md.j2", **context)
+        if kind == "report":
+            context["warnings"] = self.report_warnings(meeting, checklist, page)
+            if context["warnings"]:
+                page = self._render(f"{kind}.md.j2", **context)
+        return page
+
+    @staticmethod
+    def report_warnings(meeting, checklist, page: str) -> list[str]:
+        """What stands between this report and the superior: unsupported readiness, placeholders."""
+        warnings = []
+        if rules.cites_readiness(meeting) and not checklist.ready:
+            missing = checklist.total - checklist.done_count
+            warnings.append(
+                f"报告称“{meeting.readiness.statement.rstrip('。')}”，但准备工作清单中还有 {missing} 项未完成，数据不支持这一表述。"
+            )
+        found = rules.placeholders(page.split("portal-document", 1)[-1])
+        if found:
+            warnings.append(f"报告中还有未填写的内容：{'、'.join(found)}。")
+        return warnings
 
     def home(self, meetings) -> str:
-        entries = [(meeting, rules.checklist(meeting, self.today)) for meeting in meetings]
+        entries = [(meeting, rules.checklist(meeting, self.today, self.lead_days)) for meeting in meetings]
         years = sorted({meeting.year for meeting in meetings}, reverse=True)
         return self._render("home.md.j2", entries=entries, years=years)
 

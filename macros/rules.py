@@ -12,21 +12,11 @@ import re
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .meeting import MATERIAL_STATUSES, STEP_DEADLINES
-
-# Days before the meeting by which each step should be finished, unless the meeting file says otherwise.
-DEFAULT_LEAD_DAYS = {
-    "study": 30,
-    "opinions": 25,
-    "talks": 10,
-    "materials": 7,
-    "review": 5,
-    "report": 3,
-}
+from .meeting import DEFAULT_LEAD_DAYS, MATERIAL_STATUSES, STEP_DEADLINES
 
 STEP_TITLES = STEP_DEADLINES
 
-PLACEHOLDER_PATTERN = re.compile(r"xx|x月x日|x号|x中全会|待定")
+PLACEHOLDER_PATTERN = re.compile(r"x+月x+日|〔x+〕|x+号|x+中全会|xjp|x{2,}|待定")
 
 
 def secretary(meeting):
@@ -170,8 +160,13 @@ class Checklist:
         return all(step.complete for step in self.steps)
 
 
-def checklist(meeting, today: dt.date | None = None) -> Checklist:
-    """The preparation steps of the meeting, each with its items, status and due date."""
+def checklist(meeting, today: dt.date | None = None, lead_days: dict | None = None) -> Checklist:
+    """The preparation steps of the meeting, each with its items, status and due date.
+
+    A step is due ``lead_days[step]`` days before the meeting date unless the meeting's
+    ``deadlines`` name a date; it is overdue when ``today`` is past that and it is not complete.
+    """
+    lead_days = lead_days or DEFAULT_LEAD_DAYS
     talks = required_talks(meeting)
     steps = [
         _study(meeting),
@@ -187,7 +182,7 @@ def checklist(meeting, today: dt.date | None = None) -> Checklist:
         if overrides and overrides[step.key]:
             step.due = overrides[step.key]
         elif held_on:
-            step.due = held_on - dt.timedelta(days=DEFAULT_LEAD_DAYS[step.key])
+            step.due = held_on - dt.timedelta(days=lead_days[step.key])
         step.overdue = bool(step.due and today and today > step.due and not step.complete)
     return Checklist(steps, talks)
 
@@ -243,7 +238,7 @@ def _review(meeting) -> Step:
     revised = MATERIAL_STATUSES.index("已修改")
     items = [Item("班子对照检查材料修改完善", material_rank(group_status) >= revised, group_status)]
     items += [
-        Item(f"书记审阅并修改{member.name}的材料", material_rank(status) >= revised, status)
+        Item(f"{member.name}个人材料经书记审阅后修改完善", material_rank(status) >= revised, status)
         for member, status in member_materials(meeting)
     ]
     return Step("review", STEP_TITLES["review"], items)
@@ -262,3 +257,30 @@ def _report(meeting) -> Step:
             Item("确定参加人员", bool(arrangement.attendees), f"{len(arrangement.attendees)}类" if arrangement.attendees else "待定"),
         ],
     )
+
+
+def placeholders(text: str) -> list[str]:
+    """Placeholders left in a text (xx, x月x日, x号, 待定 …), each once, in order of appearance."""
+    found: list[str] = []
+    for match in PLACEHOLDER_PATTERN.finditer(text):
+        if match.group(0) not in found:
+            found.append(match.group(0))
+    return found
+
+
+def cites_readiness(meeting) -> bool:
+    """Whether the report's closing states that the meeting is ready."""
+    parts = list(meeting.report.opening) + list(meeting.report.closing)
+    for section in meeting.report.sections:
+        parts += list(section.text)
+    return any(not isinstance(part, str) and "fact" in part and part.fact == "readiness" for part in parts)
+
+
+def unit_and_branch_talks(meeting, talks: list[RequiredTalk]) -> list[tuple[object, list[RequiredTalk], RequiredTalk]]:
+    """For each member in rank order: their talks with unit heads, and with their branch."""
+    rows = []
+    for member in meeting.group.members:
+        units = [t for t in talks if t.kind == "unit" and t.member == member.name]
+        branch = next(t for t in talks if t.kind == "branch" and t.member == member.name)
+        rows.append((member, units, branch))
+    return rows

@@ -100,6 +100,10 @@ class Type:
     def example(self) -> Any:
         return ""
 
+    def missing(self) -> Any:
+        """The value of a field of this type that the file leaves out."""
+        return None
+
 
 class ScalarType(Type):
     kind = "文字"
@@ -252,6 +256,9 @@ class List(Type):
     def example(self):
         return []
 
+    def missing(self):
+        return []
+
 
 @dataclass
 class Field:
@@ -262,8 +269,8 @@ class Field:
 
     def fallback(self) -> Any:
         """The value of a field left out: its default, an empty list for a list."""
-        if self.default is None and isinstance(self.type, List):
-            return []
+        if self.default is None:
+            return self.type.missing()
         return list(self.default) if isinstance(self.default, list) else self.default
 
 
@@ -286,7 +293,7 @@ class Obj(Type):
                 ctx.error(node.key_lines[key], f"{prefix}{key}", f"没有这个字段。{hint}")
         for name, spec in self.fields.items():
             child = node.items.get(name)
-            if child is None or (isinstance(child, Scalar) and child.is_null and not isinstance(spec.type, List)):
+            if child is None or (isinstance(child, Scalar) and child.is_null and spec.type.missing() is None):
                 if spec.default == EMPTY:
                     values[name] = spec.type.convert(Mapping(node.line), ctx, f"{prefix}{name}")
                     lines[name] = node.key_lines.get(name, node.line)
