@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test check status new pdf bench lock clean
+.PHONY: serve build test check status new schema pdf bench lock clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,3 +40,6 @@ lock: $(STAMP)
 
 clean:
 	rm -rf site site.new site.old .pytest_cache
+
+schema: $(STAMP)
+	$(BIN)/python -m macros.cli schema

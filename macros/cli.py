@@ -20,6 +20,27 @@ from .meeting import load_meetings
 from .text import cn_date
 
 ROOT = Path(__file__).resolve().parent.parent
+JSON_SCHEMA = ROOT / "data" / "schema" / "meeting.schema.json"
+SCHEMA_MODELINE = "# yaml-language-server: $schema=../schema/meeting.schema.json"
+
+
+def json_schema_text() -> str:
+    """The JSON Schema of a meeting file, for completion and checks in editors."""
+    import json
+
+    from .meeting import MEETING
+
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "民主生活会会议文件",
+        **MEETING.json_schema(),
+    }
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_json_schema(path: Path = JSON_SCHEMA) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json_schema_text(), encoding="utf-8")
 
 
 def build(root: Path = ROOT, site: Path | None = None) -> int:
@@ -87,6 +108,32 @@ def status(meeting_id: str | None = None, root: Path = ROOT, out=sys.stdout) -> 
     return 0
 
 
+def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> int:
+    """Write data/meetings/<id>.yml with every field present and a comment on each."""
+    import datetime as dt
+    import re
+
+    from .meeting import ID_PATTERN, MEETING
+    from .schema import scaffold
+
+    if not meeting_id or not re.fullmatch(ID_PATTERN, meeting_id):
+        print("请给出新会议的编号，只用小写英文字母、数字和连字符，例如：make new ID=2023-county-gov-office", file=sys.stderr)
+        return 2
+    path = root / "data" / "meetings" / f"{meeting_id}.yml"
+    if path.exists():
+        print(f"{path.relative_to(root)} 已经存在，没有改动它。请换一个编号。", file=sys.stderr)
+        return 2
+    year = year or dt.date.today().year
+    lines = [
+        SCHEMA_MODELINE,
+        f"# 新会议文件：填写标有“必填”的各项后运行 make check；不需要的整段（如 inspection）可以留空或删去。",
+        *scaffold(MEETING, {"id": meeting_id, "year": str(year)}),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"已创建 {path.relative_to(root)}。")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="macros.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -94,11 +141,19 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="validate every file under data/meetings/")
     status_parser = commands.add_parser("status", help="progress and missing items of each meeting")
     status_parser.add_argument("id", nargs="?", help="only this meeting")
+    new_parser = commands.add_parser("new", help="write a new meeting file with every field present")
+    new_parser.add_argument("id", nargs="?", help="the new meeting's id, e.g. 2023-county-gov-office")
+    commands.add_parser("schema", help="write data/schema/meeting.schema.json from the schema")
     args = parser.parse_args(argv)
     if args.command == "build":
         return build()
     if args.command == "status":
         return status(args.id)
+    if args.command == "new":
+        return new(args.id)
+    if args.command == "schema":
+        write_json_schema()
+        return 0
     return check()
 
 

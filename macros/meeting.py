@@ -338,7 +338,7 @@ def _cross_check(meeting: Record, ctx: Context) -> None:
         if member.name in names:
             ctx.error(member.line_of("name"), f"group.members[{index}].name", f"“{member.name}”重复出现。同名成员请加以区分（如“张伟（副县长）”）。")
         names.setdefault(member.name, index)
-    by_name = {member.name: member for member in group.members}
+    by_name = {member.name: member for member in group.members if member.name}
 
     talks = meeting.talks
     for index, talk in enumerate(talks.records if talks else []):

@@ -8,6 +8,8 @@ script or a Jinja expression to a page. Templates live in ``macros/templates``.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 from pathlib import Path
 
 import jinja2
@@ -52,6 +54,20 @@ def paragraph(meeting, parts) -> str:
     return "".join(out)
 
 
+def front_matter_text(value: str) -> Markup:
+    """A title for the page's YAML front matter: HTML-escaped (themes print it raw), JSON-quoted."""
+    return Markup(json.dumps(html.escape(value, quote=False), ensure_ascii=False))
+
+
+def page_title(kind: str, meeting) -> str:
+    """The page's title in the browser tab and search results: always names the group."""
+    if kind == "overview":
+        return meeting_name(meeting)
+    if kind == "report":
+        return f"{meeting.group.name}{report_title(meeting)}"
+    return f"{meeting_name(meeting)}{PAGE_TITLES[kind]}"
+
+
 def report_title(meeting) -> str:
     return f"{meeting.year}{meeting.year_style}{meeting.kind}{meeting.report.name}"
 
@@ -83,6 +99,7 @@ class Renderer:
             cn_join=cn_join,
             book_title=book_title,
             sentence=sentence,
+            front_matter_text=front_matter_text,
         )
         self.env.globals.update(
             paragraph=paragraph,
@@ -102,7 +119,9 @@ class Renderer:
 
     def page(self, kind: str, meeting) -> str:
         checklist = rules.checklist(meeting, self.today, self.lead_days)
-        context = dict(meeting=meeting, checklist=checklist, today=self.today, warnings=[])
+        context = dict(
+            meeting=meeting, checklist=checklist, today=self.today, warnings=[], page_title=page_title(kind, meeting)
+        )
         page = self._render(f"{kind}.md.j2", **context)
         if kind == "report":
             context["warnings"] = self.report_warnings(meeting, checklist, page)

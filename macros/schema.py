@@ -242,9 +242,10 @@ class List(Type):
         if not isinstance(node, Sequence):
             ctx.error(node.line, path, "这里应是列表：每项另起一行，以“- ”开头。")
             return _INVALID
-        if len(node.items) < self.min_items:
+        items = [item for item in node.items if not is_blank(item)]
+        if len(items) < self.min_items:
             ctx.error(node.line, path, f"至少要填 {self.min_items} 项。")
-        values = [self.item.convert(item, ctx, f"{path}[{index}]") for index, item in enumerate(node.items)]
+        values = [self.item.convert(item, ctx, f"{path}[{index}]") for index, item in enumerate(items)]
         return [value for value in values if value is not _INVALID]
 
     def json_schema(self):
@@ -258,6 +259,18 @@ class List(Type):
 
     def missing(self):
         return []
+
+
+def is_blank(node: Node) -> bool:
+    """Nothing filled in: an empty value, or a group or list whose every value is empty.
+
+    A scaffolded file leaves optional groups blank; they count as not given.
+    """
+    if isinstance(node, Scalar):
+        return node.is_null
+    if isinstance(node, Sequence):
+        return all(is_blank(item) for item in node.items)
+    return all(is_blank(child) for child in node.items.values())
 
 
 @dataclass
@@ -293,6 +306,8 @@ class Obj(Type):
                 ctx.error(node.key_lines[key], f"{prefix}{key}", f"没有这个字段。{hint}")
         for name, spec in self.fields.items():
             child = node.items.get(name)
+            if child is not None and not spec.required and isinstance(spec.type, Obj) and is_blank(child):
+                child = None
             if child is None or (isinstance(child, Scalar) and child.is_null and spec.type.missing() is None):
                 if spec.default == EMPTY:
                     values[name] = spec.type.convert(Mapping(node.line), ctx, f"{prefix}{name}")
@@ -321,3 +336,34 @@ class Obj(Type):
                 name: {**spec.type.json_schema(), "description": spec.doc} for name, spec in self.fields.items()
             },
         }
+
+
+def scaffold(obj: Obj, values: dict[str, str] | None = None, indent: int = 0, first_prefix: str = "") -> list[str]:
+    """YAML lines with every field of ``obj`` present and a Chinese comment on each.
+
+    ``values`` fills top-level fields (e.g. id, year); everything else is left empty
+    for the user to fill, and a field's default is named in its comment.
+    """
+    values = values or {}
+    lines: list[str] = []
+    for position, (name, spec) in enumerate(obj.fields.items()):
+        pad = " " * indent
+        if position == 0 and first_prefix:
+            pad = " " * (indent - len(first_prefix)) + first_prefix
+        note = f"  # {spec.doc}{'（必填）' if spec.required else ''}"
+        if spec.default not in (None, EMPTY, []):
+            shown = str(spec.default).lower() if isinstance(spec.default, bool) else spec.default
+            note += f"（不填时为 {shown}）"
+        kind = spec.type
+        if isinstance(kind, Obj):
+            lines.append(f"{pad}{name}:{note}")
+            lines += scaffold(kind, indent=indent + 2)
+        elif isinstance(kind, List) and isinstance(kind.item, Obj):
+            lines.append(f"{pad}{name}:{note}")
+            lines += scaffold(kind.item, indent=indent + 4, first_prefix="- ")
+        elif isinstance(kind, List):
+            lines.append(f"{pad}{name}: []{note}")
+        else:
+            value = values.get(name)
+            lines.append(f"{pad}{name}:{' ' + value if value else ''}{note}")
+    return lines

@@ -130,7 +130,8 @@ def _convert(node: yaml.Node, name: str, counter: list[int]) -> Node:
             DataError(name, line, "", f"文件展开后超过 {MAX_NODES} 个值（可能是锚点 & 和别名 * 嵌套引用）。请不要用别名重复引用。")
         )
     if node.tag not in _STANDARD_TAGS:
-        raise YamlFileError(DataError(name, line, "", f"不允许使用 YAML 标签 {node.tag}。请删去以 ! 开头的标记。"))
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+        raise YamlFileError(DataError(name, line, "", f"不允许使用 YAML 标签 {tag}。请删去以 ! 开头的标记。"))
     if isinstance(node, yaml.ScalarNode):
         is_null = node.style is None and node.value in _PLAIN_NULLS
         return Scalar(node.value, line, is_null)

@@ -96,3 +96,8 @@ def copy_project(target: Path) -> Path:
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     return target
+
+
+def article_of(path: Path) -> str:
+    """The main content (<article>) of a built page."""
+    return re.search(r"<article.*?</article>", path.read_text(encoding="utf-8"), re.S).group(0)

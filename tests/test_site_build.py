@@ -96,7 +96,7 @@ def test_data_error_fails_the_build_naming_file_line_and_field(tmp_path):
     path.write_text(text, encoding="utf-8")
     result = mkdocs_build(project, project / "site")
     assert result.returncode != 0
-    assert "data/meetings/2022-county-development-reform-bureau.yml:19: group.members[1].post: 必填字段没有填写" in result.stdout + result.stderr
+    assert "data/meetings/2022-county-development-reform-bureau.yml:20: group.members[1].post: 必填字段没有填写" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
 
 
