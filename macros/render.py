@@ -56,7 +56,7 @@ def paragraph(meeting, parts) -> str:
 
 def front_matter_text(value: str) -> Markup:
     """A title for the page's YAML front matter: HTML-escaped (themes print it raw), JSON-quoted."""
-    return Markup(json.dumps(html.escape(value, quote=False), ensure_ascii=False))
+    return Markup(json.dumps(html.escape(value, quote=True), ensure_ascii=False))
 
 
 def page_title(kind: str, meeting) -> str:

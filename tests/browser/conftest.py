@@ -1,0 +1,77 @@
+"""Browser tests: Debian's Chromium driven by Playwright against the built site on 127.0.0.1.
+
+Without Chromium they skip with a message saying how to install it, except in CI
+(PORTAL_REQUIRE_BROWSER=1, set by .ci/run), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from macros import cli
+from tests.support import copy_project
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+SUB_PATH = "portal"
+
+
+def chromium_path() -> str | None:
+    found = os.environ.get("PORTAL_CHROMIUM") or next((p for p in CHROMIUM_CANDIDATES if Path(p).exists()), None)
+    return found or shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    path = chromium_path()
+    if path is None:
+        message = "Chromium is not installed: run `apt-get install chromium fonts-noto-cjk` to run the browser tests"
+        if os.environ.get("PORTAL_REQUIRE_BROWSER") or os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory):
+    """The sample portal built (with its search index) and served under a sub-path: (base URL, site folder)."""
+    project = copy_project(tmp_path_factory.mktemp("browser"))
+    webroot = project / "www"
+    site = webroot / SUB_PATH
+    webroot.mkdir()
+    os.environ.setdefault("PORTAL_TODAY", "2023-01-03")
+    assert cli.build(project, site) == 0
+    handler = functools.partial(_QuietHandler, directory=str(webroot))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/{SUB_PATH}/", site
+    server.shutdown()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
