@@ -34,6 +34,9 @@ status: $(STAMP)
 new: $(STAMP)
 	$(BIN)/python -m macros.cli new $(ID)
 
+pdf: build
+	$(BIN)/python -m macros.cli pdf
+
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements.in
 	$(BIN)/python -m pip freeze --exclude-editable > requirements.txt

@@ -134,6 +134,23 @@ def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> i
     return 0
 
 
+def pdf(root: Path = ROOT) -> int:
+    """Print each report and agenda of site/ to site/pdf/ (run after a build)."""
+    from .pdf import find_chromium, print_pages
+
+    site = root / "site"
+    if not (site / "index.html").exists():
+        print("还没有生成网站。请先运行 make build。", file=sys.stderr)
+        return 2
+    chromium = find_chromium()
+    if chromium is None:
+        print("没有找到 Chromium。请先安装：apt-get install chromium fonts-noto-cjk", file=sys.stderr)
+        return 2
+    written = print_pages(site, site / "pdf", chromium)
+    print(f"已生成 {len(written)} 个 PDF 文件到 site/pdf/。")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="macros.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -144,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     new_parser = commands.add_parser("new", help="write a new meeting file with every field present")
     new_parser.add_argument("id", nargs="?", help="the new meeting's id, e.g. 2023-county-gov-office")
     commands.add_parser("schema", help="write data/schema/meeting.schema.json from the schema")
+    commands.add_parser("pdf", help="print every report and agenda of site/ to site/pdf/")
     args = parser.parse_args(argv)
     if args.command == "build":
         return build()
@@ -151,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         return status(args.id)
     if args.command == "new":
         return new(args.id)
+    if args.command == "pdf":
+        return pdf()
     if args.command == "schema":
         write_json_schema()
         return 0

@@ -20,6 +20,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from macros.errors import DataErrors  # noqa: E402
+from macros.docx_export import report_docx_from_html, word_file_name  # noqa: E402
 from macros.portal import Portal  # noqa: E402
 from macros.search import SearchIndexError, index_site, terms_block  # noqa: E402
 
@@ -42,8 +43,10 @@ def on_config(config):
 
 
 def on_post_build(config):
-    """Index the built site for search (skipped when PORTAL_SEARCH=off, e.g. a quick preview)."""
-    if os.environ.get("PORTAL_SEARCH", "on") != "off":
+    """Write the Word copies, then index the built site for search (skipped when PORTAL_SEARCH=off)."""
+    for uri, content in config["extra"]["portal_docx"].items():
+        (Path(config.site_dir) / uri).write_bytes(content)
+    if _search_enabled():
         try:
             index_site(Path(config.site_dir))
         except SearchIndexError as exc:
@@ -51,9 +54,19 @@ def on_post_build(config):
 
 
 def on_page_content(html, page, config, files):
-    """Append the page's hidden search terms; a report weighs more than a meeting's other pages."""
-    weight = 10 if page.file.src_uri.endswith("/report.md") else 1
-    return html + terms_block(_searchable(html), weight)
+    """Append the page's hidden search terms (a report weighs more than a meeting's other pages),
+    and make the Word copy of each report from the very HTML the page shows."""
+    is_report = page.file.src_uri.startswith("meetings/") and page.file.src_uri.endswith("/report.md")
+    if is_report:
+        docx_uri = page.file.src_uri[: -len("report.md")] + word_file_name(page.file.src_uri.split("/")[1])
+        config["extra"]["portal_docx"][docx_uri] = report_docx_from_html(html)
+    if not _search_enabled():
+        return html
+    return html + terms_block(_searchable(html), 10 if is_report else 1)
+
+
+def _search_enabled() -> bool:
+    return os.environ.get("PORTAL_SEARCH", "on") != "off"
 
 
 def _searchable(html: str) -> str:
@@ -62,6 +75,11 @@ def _searchable(html: str) -> str:
 
 
 def on_files(files, config):
-    for src_uri, markdown in portal_for(config).pages().items():
+    portal = portal_for(config)
+    for src_uri, markdown in portal.pages().items():
         files.append(File.generated(config, src_uri, content=markdown))
+    # Word copies are written after their report page is rendered; registered now so links to them resolve.
+    config["extra"]["portal_docx"] = {}
+    for meeting in portal.meetings:
+        files.append(File.generated(config, f"meetings/{meeting.id}/{word_file_name(meeting.id)}", content=b""))
     return files

@@ -47,7 +47,7 @@
       if (!query) { list.innerHTML = ""; status.textContent = ""; return; }
       var engine = await load();
       var search = await engine.search(queryTokens(query));
-      var pages = await Promise.all(search.results.slice(0, 50).map(function (r) { return r.data(); }));
+      var pages = await Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }));
       if (ticket !== latest) { return; }
       status.textContent = search.results.length ? "找到 " + search.results.length + " 个页面" : "没有找到包含“" + query + "”的页面";
       list.innerHTML = pages.map(function (page) {

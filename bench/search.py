@@ -1,0 +1,91 @@
+"""Measure a built site's search in headless Chromium: bytes and time to the first result.
+
+For each query the page is opened fresh (empty cache), and every byte the
+browser receives from opening the home page until the first result is shown is
+counted, split into search bytes (index, engine) and the rest of the page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import statistics
+import threading
+import time
+from pathlib import Path
+
+ENGINES = {
+    "pagefind": {"input": ".portal-search__input", "result": ".portal-search__link", "paths": ("/pagefind/", "portal-search.js")},
+    "material": {"input": ".md-search__input", "result": ".md-search-result__item", "paths": ("/search/", "/assets/javascripts/workers/")},
+}
+QUERIES = ["谈心谈话", "征求意见", "对照检查", "县财政局党组", "组通"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(site: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def measure(site: Path, engine: str, queries=QUERIES, repeats: int = 3, chromium: str = "/usr/bin/chromium") -> dict:
+    from playwright.sync_api import sync_playwright
+
+    spec = ENGINES[engine]
+    server = serve(site)
+    base = f"http://127.0.0.1:{server.server_port}/"
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-background-networking"])
+        for query in queries:
+            times, search_bytes, all_bytes = [], [], []
+            for _ in range(repeats):
+                context = browser.new_context()
+                page = context.new_page()
+                received: list[tuple[str, int]] = []
+
+                def finished(request):
+                    sizes = request.sizes()
+                    received.append((request.url, sizes["responseBodySize"] + sizes["responseHeadersSize"]))
+
+                context.on("requestfinished", finished)
+                page.goto(base, wait_until="load")
+                page.click(spec["input"])
+                started = time.perf_counter()
+                page.fill(spec["input"], query)
+                page.wait_for_selector(spec["result"], timeout=120_000)
+                times.append((time.perf_counter() - started) * 1000)
+                page.wait_for_timeout(200)
+                total = sum(n for _, n in received)
+                search = sum(n for url, n in received if any(p in url for p in spec["paths"]))
+                all_bytes.append(total)
+                search_bytes.append(search)
+                context.close()
+            rows.append({
+                "query": query,
+                "ms_to_first_result": round(statistics.median(times)),
+                "search_bytes": int(statistics.median(search_bytes)),
+                "all_bytes": int(statistics.median(all_bytes)),
+            })
+        browser.close()
+    server.shutdown()
+    return {"engine": engine, "site": str(site), "queries": rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("site", type=Path)
+    parser.add_argument("engine", choices=sorted(ENGINES))
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    print(json.dumps(measure(args.site, args.engine, repeats=args.repeats), ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
