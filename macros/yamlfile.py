@@ -136,7 +136,7 @@ def _convert(node: yaml.Node, name: str, counter: list[int]) -> Node:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
         raise YamlFileError(DataError(name, line, "", f"不允许使用 YAML 标签 {tag}。请删去以 ! 开头的标记。"))
     if isinstance(node, yaml.ScalarNode):
-        is_null = node.style is None and node.value in _PLAIN_NULLS
+        is_null = not node.style and node.value in _PLAIN_NULLS  # plain style: None in PyYAML, "" in LibYAML
         return Scalar(node.value, line, is_null)
     if isinstance(node, yaml.SequenceNode):
         return Sequence(line, [_convert(item, name, counter) for item in node.value])
