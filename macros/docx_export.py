@@ -218,15 +218,25 @@ def report_docx_from_html(report_html: str) -> bytes:
     signature = [text for kind, text in parser.blocks if kind == "signature"]
     if signature:
         body += _signature(signature)
+    base, document_xml = _template_parts()
+    xml = _MARKER_PARAGRAPH.sub(lambda _: "".join(body), document_xml, count=1)
+    buffer = io.BytesIO(base)
+    buffer.seek(0, io.SEEK_END)
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("word/document.xml", xml)
+    return buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=1)
+def _template_parts() -> tuple[bytes, str]:
+    """The template's every part but the body, zipped once, and the body's XML with its marker."""
     source = zipfile.ZipFile(io.BytesIO(_template()))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = _MARKER_PARAGRAPH.sub(lambda _: "".join(body), data.decode("utf-8"), count=1).encode("utf-8")
-            target.writestr(item, data)
-    return buffer.getvalue()
+            if item.filename != "word/document.xml":
+                target.writestr(item, source.read(item.filename))
+    return buffer.getvalue(), source.read("word/document.xml").decode("utf-8")
 
 
 def report_docx(report_markdown: str) -> bytes:

@@ -411,8 +411,10 @@ def _listing(names: list[str]) -> str:
     return "、".join(names) if names else "无"
 
 
-def load_meetings(folder: Path, root: Path | None = None) -> list[Record]:
+def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None = None) -> list[Record]:
     """Load every meeting under ``folder``; raise DataErrors with all problems of all files.
+
+    ``only`` limits loading to the files of those ids (a focused preview of one meeting).
 
     Meetings come back ordered by year (newest first), then by group name.
     """
@@ -420,6 +422,8 @@ def load_meetings(folder: Path, root: Path | None = None) -> list[Record]:
     meetings: list[Record] = []
     errors: list[DataError] = []
     for path in sorted(folder.glob("*.y*ml")):
+        if only is not None and path.stem not in only:
+            continue
         name = _display_name(path, root)
         if path.suffix != ".yml":
             errors.append(DataError(name, 0, "", "会议文件的扩展名应为 .yml。请重命名。"))

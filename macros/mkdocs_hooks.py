@@ -21,7 +21,7 @@ from mkdocs.structure.files import File  # noqa: E402
 
 from macros.errors import DataErrors  # noqa: E402
 from macros.docx_export import report_docx_from_html, word_file_name  # noqa: E402
-from macros.portal import Portal  # noqa: E402
+from macros.portal import Portal, preview_only  # noqa: E402
 from macros.search import SearchIndexError, index_site, terms_block  # noqa: E402
 
 
@@ -35,7 +35,7 @@ def portal_for(config) -> Portal:
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     try:
-        portal = Portal.load(root)
+        portal = Portal.load(root, only=preview_only())
     except DataErrors as exc:
         raise Abort("\n" + exc.report()) from None
     config["extra"]["portal"] = portal

@@ -11,8 +11,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import DataError, DataErrors
 from .meeting import DEFAULT_LEAD_DAYS, load_meetings, load_settings
 from .render import Renderer, meeting_pages
+
+
+def preview_only() -> set[str] | None:
+    """PORTAL_ONLY=<id>[,<id>…]: build only these meetings (a fast preview while editing)."""
+    value = os.environ.get("PORTAL_ONLY", "").strip()
+    return {part.strip() for part in value.split(",") if part.strip()} or None
 
 
 def build_date() -> dt.date:
@@ -28,10 +35,12 @@ class Portal:
     renderer: Renderer | None = None
 
     @classmethod
-    def load(cls, root: Path, today: dt.date | None = None) -> "Portal":
-        """Load ``root/data/meetings``; raises DataErrors listing every problem."""
+    def load(cls, root: Path, today: dt.date | None = None, only: set[str] | None = None) -> "Portal":
+        """Load ``root/data/meetings`` (or only the given ids); raises DataErrors listing every problem."""
         settings = load_settings(root / "data" / "portal.yml", root)
-        meetings = load_meetings(root / "data" / "meetings", root)
+        meetings = load_meetings(root / "data" / "meetings", root, only)
+        if only and not meetings:
+            raise DataErrors([DataError(f"data/meetings/{sorted(only)[0]}.yml", 0, "", "没有这个会议文件。请检查 ID。")])
         lead_days = {key: settings.lead_days[key] for key in DEFAULT_LEAD_DAYS}
         return cls(root, meetings, Renderer(today=today or build_date(), lead_days=lead_days))
 

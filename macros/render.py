@@ -22,6 +22,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 PAGE_KINDS = ("overview", "report", "agenda", "checklist")
 PAGE_TITLES = {"overview": "概况", "report": "准备工作情况报告", "agenda": "会议议程", "checklist": "准备工作清单"}
 _END_PUNCTUATION = "。；：！？，"
+WARNINGS_MARKER = "<!-- portal-warnings -->"
 
 
 def _finalize(value):
@@ -83,6 +84,7 @@ class Renderer:
     def __init__(self, template_dir: Path = TEMPLATES, today: dt.date | None = None, lead_days: dict | None = None):
         self.today = today or dt.date.today()
         self.lead_days = lead_days
+        self._checklists: dict = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(template_dir)),
             undefined=jinja2.StrictUndefined,
@@ -112,21 +114,27 @@ class Renderer:
             member_materials=rules.member_materials,
             material_rank=rules.material_rank,
             page_titles=PAGE_TITLES,
+            warnings_marker=Markup(WARNINGS_MARKER),
         )
 
     def _render(self, name: str, **context) -> str:
         return self.env.get_template(name).render(**context)
 
+    def checklist(self, meeting):
+        """The meeting's checklist, computed once for all its pages and the home page."""
+        key = (meeting.source, meeting.id)
+        if key not in self._checklists:
+            self._checklists[key] = rules.checklist(meeting, self.today, self.lead_days)
+        return self._checklists[key]
+
     def page(self, kind: str, meeting) -> str:
-        checklist = rules.checklist(meeting, self.today, self.lead_days)
-        context = dict(
-            meeting=meeting, checklist=checklist, today=self.today, warnings=[], page_title=page_title(kind, meeting)
-        )
+        checklist = self.checklist(meeting)
+        context = dict(meeting=meeting, checklist=checklist, today=self.today, page_title=page_title(kind, meeting))
         page = self._render(f"{kind}.md.j2", **context)
         if kind == "report":
-            context["warnings"] = self.report_warnings(meeting, checklist, page)
-            if context["warnings"]:
-                page = self._render(f"{kind}.md.j2", **context)
+            warnings = self.report_warnings(meeting, checklist, page)
+            block = self._render("_warnings.md.j2", warnings=warnings) if warnings else ""
+            page = page.replace(WARNINGS_MARKER, block, 1)
         return page
 
     @staticmethod
@@ -144,7 +152,7 @@ class Renderer:
         return warnings
 
     def home(self, meetings) -> str:
-        entries = [(meeting, rules.checklist(meeting, self.today, self.lead_days)) for meeting in meetings]
+        entries = [(meeting, self.checklist(meeting)) for meeting in meetings]
         years = sorted({meeting.year for meeting in meetings}, reverse=True)
         return self._render("home.md.j2", entries=entries, years=years)
 

@@ -43,3 +43,20 @@ def test_rank_order_drives_the_agenda(tmp_path):
     assert "2.副局长李红梅同志对照检查，其他党组成员同志对李红梅同志开展批评。" in agenda
     assert "7.总经济师孙丽华同志对照检查，其他党组成员同志对孙丽华同志开展批评。" in agenda
     assert "8." not in agenda.split("第三项议程")[0].split("第二项议程")[1]
+
+
+def test_report_warns_on_screen_about_unsupported_readiness_and_placeholders():
+    fictional = renderer().page("report", load()["2022-county-development-reform-bureau"])
+    warning = fictional.split('<div class="portal-document"')[0]
+    assert '!!! warning portal-screen-only "尚不能上报' in warning
+    assert "报告称“各项准备工作已基本就绪，具备召开民主生活会的条件”，但准备工作清单中还有 8 项未完成" in warning
+    seed = renderer().page("report", load()["2021-county-gov-office"]).split('<div class="portal-document"')[0]
+    assert "报告中还有未填写的内容：xx、x号、xjp、x中全会。" in seed
+
+
+def test_focused_preview_loads_only_the_named_meeting():
+    from macros.portal import Portal
+
+    portal = Portal.load(ROOT, only={"2021-county-gov-office"})
+    assert [m.id for m in portal.meetings] == ["2021-county-gov-office"]
+    assert set(portal.pages()) == {f"meetings/2021-county-gov-office/{p}.md" for p in ("index", "report", "agenda", "checklist")}
