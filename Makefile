@@ -48,3 +48,6 @@ clean:
 
 schema: $(STAMP)
 	$(BIN)/python -m macros.cli schema
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick)

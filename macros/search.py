@@ -36,16 +36,15 @@ def pair_token(first: str, second: str) -> str:
 
 
 def search_terms(text: str) -> list[str]:
-    """The tokens a page is found by: each adjacent character pair, and each run's last character."""
-    terms: list[str] = []
-    seen: set[str] = set()
+    """The tokens a page is found by: each adjacent character pair, and each run's last character.
+
+    Each token once, in order of first appearance.
+    """
+    pairs: dict[tuple[str, str] | str, None] = {}
     for run in _CJK_RUN.findall(text):
-        tokens = [pair_token(a, b) for a, b in zip(run, run[1:])] + [char_token(run[-1])]
-        for token in tokens:
-            if token not in seen:
-                seen.add(token)
-                terms.append(token)
-    return terms
+        pairs.update(dict.fromkeys(zip(run, run[1:])))
+        pairs[run[-1]] = None
+    return [char_token(key) if isinstance(key, str) else pair_token(*key) for key in pairs]
 
 
 def query_tokens(query: str) -> str:
