@@ -22,7 +22,7 @@ from mkdocs.structure.files import File  # noqa: E402
 from macros.errors import DataErrors  # noqa: E402
 from macros.docx_export import report_docx_from_html, word_file_name  # noqa: E402
 from macros.portal import Portal, preview_only  # noqa: E402
-from macros.search import SearchIndexError, index_site, terms_block  # noqa: E402
+from macros.search import PAGES_PER_SHARD, SearchIndexError, index_site, terms_block  # noqa: E402
 
 
 
@@ -48,7 +48,8 @@ def on_post_build(config):
         (Path(config.site_dir) / uri).write_bytes(content)
     if _search_enabled():
         try:
-            index_site(Path(config.site_dir))
+            shard = int(os.environ.get("PORTAL_PAGES_PER_SHARD", 0)) or PAGES_PER_SHARD
+            index_site(Path(config.site_dir), shard)
         except SearchIndexError as exc:
             raise Abort(str(exc)) from None
 

@@ -12,9 +12,13 @@ found whenever it contains every character pair of the query.
 from __future__ import annotations
 
 import html as html_lib
+import json
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 # Site chrome that must not be found by search: breadcrumbs, on-screen warnings, permalinks.
@@ -70,15 +74,62 @@ def terms_block(page_html: str, weight: int = 1) -> str:
     return f'\n<div class="portal-terms" hidden data-pagefind-weight="{weight}">{terms}</div>\n'
 
 
-def index_site(site_dir: Path) -> None:
-    """Write ``site_dir/pagefind/`` for the HTML pages under ``site_dir``."""
-    command = [
-        sys.executable, "-m", "pagefind",
-        "--site", str(site_dir),
-        "--output-subdir", "pagefind",
-        "--exclude-selectors", EXCLUDE,
-        "--silent",
-    ]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SearchIndexError(f"Pagefind could not index {site_dir}:\n{result.stdout}{result.stderr}")
+PAGES_PER_SHARD = 1500
+"""Pagefind keeps a whole index in memory while writing it (about 1.7 GB for 4,000 pages of ours),
+so a large site is indexed in shards of this many pages, each by its own Pagefind process; the
+search box merges the shards in the browser (``pagefind/shards.json`` lists them)."""
+
+
+def index_site(site_dir: Path, pages_per_shard: int = PAGES_PER_SHARD) -> None:
+    """Write the search index of the HTML pages under ``site_dir`` to ``site_dir/pagefind/``."""
+    output = site_dir / "pagefind"
+    shutil.rmtree(output, ignore_errors=True)
+    pages = sorted(
+        path for path in site_dir.rglob("*.html")
+        if "pagefind" not in path.relative_to(site_dir).parts and path.name != "404.html"
+    )
+    shards = _shards(site_dir, pages, pages_per_shard)
+    for number, shard in enumerate(shards):
+        _index_shard(site_dir, shard, output / str(number))
+    manifest = {"shards": [f"{number}/" for number in range(len(shards))]}
+    (output / "shards.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _shards(site_dir: Path, pages: list[Path], pages_per_shard: int) -> list[list[Path]]:
+    """Pages in shards of about ``pages_per_shard``, a meeting's pages always in one shard:
+    scores are computed per shard, and a meeting's report must rank above its other pages."""
+    groups: dict[tuple[str, ...], list[Path]] = {}
+    for path in pages:
+        parts = path.relative_to(site_dir).parts
+        groups.setdefault(parts[:2] if parts[0] == "meetings" else parts[:1], []).append(path)
+    shards: list[list[Path]] = [[]]
+    for group in groups.values():
+        if shards[-1] and len(shards[-1]) + len(group) > pages_per_shard:
+            shards.append([])
+        shards[-1].extend(group)
+    return shards
+
+
+def _index_shard(site_dir: Path, pages: list[Path], output: Path) -> None:
+    """Run Pagefind on a staging copy (hard links) of one shard's pages, at their own paths."""
+    staging = Path(tempfile.mkdtemp(prefix=".pagefind-shard-", dir=site_dir))
+    try:
+        for path in pages:
+            target = staging / path.relative_to(site_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copyfile(path, target)
+        command = [
+            sys.executable, "-m", "pagefind",
+            "--site", str(staging),
+            "--output-path", str(output),
+            "--exclude-selectors", EXCLUDE,
+            "--silent",
+        ]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise SearchIndexError(f"Pagefind could not index {site_dir}:\n{result.stdout}{result.stderr}")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -36,8 +36,21 @@
     var pagefind = null;
     var latest = 0;
 
+    function at(path) { return new URL(base + path, document.baseURI).href; }
+
+    // The index comes in shards (see macros/search.py): the first is loaded, the others merged into it.
+    async function open() {
+      var manifest = await (await fetch(at("pagefind/shards.json"))).json();
+      var engine = await import(at("pagefind/" + manifest.shards[0] + "pagefind.js"));
+      await engine.options({});
+      for (var i = 1; i < manifest.shards.length; i++) {
+        await engine.mergeIndex(new URL(at("pagefind/" + manifest.shards[i])).pathname);
+      }
+      return engine;
+    }
+
     function load() {
-      if (!pagefind) { pagefind = import(new URL(base + "pagefind/pagefind.js", document.baseURI).href); }
+      if (!pagefind) { pagefind = open(); }
       return pagefind;
     }
 
@@ -56,11 +69,21 @@
       }).join("");
     }
 
+    box.portalSearch = async function (query) {
+      var engine = await load();
+      var search = await engine.search(queryTokens(query));
+      var pages = await Promise.all(search.results.map(function (r) { return r.data(); }));
+      return pages.map(function (page) { return page.url; });
+    };
     input.addEventListener("input", run);
     input.addEventListener("focus", load, { once: true });
   }
 
   window.portalQueryTokens = queryTokens;
+  window.portalSearch = function (query) {
+    var box = document.querySelector(".portal-search");
+    return box.portalSearch(query);
+  };
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".portal-search").forEach(start);
   });

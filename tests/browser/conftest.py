@@ -7,6 +7,7 @@ Without Chromium they skip with a message saying how to install it, except in CI
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import os
 import shutil
@@ -60,7 +61,13 @@ def served_site(tmp_path_factory):
     site = webroot / SUB_PATH
     webroot.mkdir()
     os.environ.setdefault("PORTAL_TODAY", "2023-01-03")
-    assert cli.build(project, site) == 0
+    # Small shards, so that the tests also cover merging the search index's shards in the browser.
+    os.environ["PORTAL_PAGES_PER_SHARD"] = "6"
+    try:
+        assert cli.build(project, site) == 0
+    finally:
+        del os.environ["PORTAL_PAGES_PER_SHARD"]
+    assert len(json.loads((site / "pagefind" / "shards.json").read_text())["shards"]) > 1
     handler = functools.partial(_QuietHandler, directory=str(webroot))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
