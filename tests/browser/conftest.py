@@ -10,22 +10,19 @@ import functools
 import json
 import http.server
 import os
-import shutil
 import threading
-from pathlib import Path
 
 import pytest
 
 from macros import cli
+from macros.pdf import find_chromium
 from tests.support import copy_project
 
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 SUB_PATH = "portal"
 
 
 def chromium_path() -> str | None:
-    found = os.environ.get("PORTAL_CHROMIUM") or next((p for p in CHROMIUM_CANDIDATES if Path(p).exists()), None)
-    return found or shutil.which("chromium")
+    return os.environ.get("PORTAL_CHROMIUM") or find_chromium()
 
 
 @pytest.fixture(scope="session")
