@@ -86,8 +86,6 @@ class Parts(Type):
             },
         }
 
-    def example(self):
-        return []
 
     def missing(self):
         return []

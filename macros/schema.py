@@ -97,8 +97,6 @@ class Type:
     def json_schema(self) -> dict:
         raise NotImplementedError
 
-    def example(self) -> Any:
-        return ""
 
     def missing(self) -> Any:
         """The value of a field of this type that the file leaves out."""
@@ -155,8 +153,6 @@ class Int(ScalarType):
     def json_schema(self):
         return {"type": "integer", "minimum": self.low, "maximum": self.high}
 
-    def example(self):
-        return self.low
 
 
 class CountType(ScalarType):
@@ -174,8 +170,6 @@ class CountType(ScalarType):
     def json_schema(self):
         return {"type": ["integer", "string"], "pattern": rf"^(\d+|{PLACEHOLDER})(余|多)?$"}
 
-    def example(self):
-        return PLACEHOLDER
 
 
 class Date(ScalarType):
@@ -194,8 +188,6 @@ class Date(ScalarType):
     def json_schema(self):
         return {"type": "string", "format": "date"}
 
-    def example(self):
-        return ""
 
 
 class Bool(ScalarType):
@@ -210,8 +202,6 @@ class Bool(ScalarType):
     def json_schema(self):
         return {"type": "boolean"}
 
-    def example(self):
-        return False
 
 
 class Choice(ScalarType):
@@ -227,8 +217,6 @@ class Choice(ScalarType):
     def json_schema(self):
         return {"type": "string", "enum": list(self.choices)}
 
-    def example(self):
-        return self.choices[0]
 
 
 class List(Type):
@@ -254,8 +242,6 @@ class List(Type):
             schema["minItems"] = self.min_items
         return schema
 
-    def example(self):
-        return []
 
     def missing(self):
         return []

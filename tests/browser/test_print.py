@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 import unicodedata
 from collections import defaultdict
 
@@ -21,11 +22,22 @@ SITE_TEXT = ["民主生活会准备工作门户", "搜索", "尚不能上报", "
 
 
 @pytest.fixture(scope="module")
-def report_pdf(served_site, chromium, tmp_path_factory):
+def printed(served_site, chromium, tmp_path_factory) -> Path:
+    """Every report and agenda of the sample site, printed by Chromium."""
     _, site = served_site
     out = tmp_path_factory.mktemp("pdf")
-    written = print_with(chromium, site, out, kinds=("report",))
-    return {path.name: PdfReader(path) for path in written}
+    print_with(chromium, site, out, kinds=("report", "agenda"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def report_pdf(printed):
+    return {path.name: PdfReader(path) for path in sorted(printed.glob("*-report.pdf"))}
+
+
+@pytest.fixture(scope="module")
+def agenda_pdf(printed):
+    return {path.name: PdfReader(path) for path in sorted(printed.glob("*-agenda.pdf"))}
 
 
 def glyphs(page):
@@ -119,3 +131,11 @@ def test_nothing_of_the_site_is_printed(report_pdf):
         for chrome in SITE_TEXT:
             assert chrome not in text, (name, chrome)
         assert "准备工作情况报告" in text or "准备情况报告" in text
+
+
+def test_agendas_fit_on_one_page_without_site_text(agenda_pdf):
+    assert len(agenda_pdf) == 3
+    for name, pdf in agenda_pdf.items():
+        assert len(pdf.pages) == 1, name
+        text = unicodedata.normalize("NFKC", pdf.pages[0].extract_text()).replace("\n", "")
+        assert "会议议程" in text and "搜索" not in text, name
