@@ -133,9 +133,15 @@ def test_nothing_of_the_site_is_printed(report_pdf):
         assert "准备工作情况报告" in text or "准备情况报告" in text
 
 
-def test_agendas_fit_on_one_page_without_site_text(agenda_pdf):
+def test_agendas_print_whole_rounds_on_as_few_pages_as_fit(agenda_pdf):
     assert len(agenda_pdf) == 3
     for name, pdf in agenda_pdf.items():
-        assert len(pdf.pages) == 1, name
-        text = unicodedata.normalize("NFKC", pdf.pages[0].extract_text()).replace("\n", "")
-        assert "会议议程" in text and "搜索" not in text, name
+        pages = [unicodedata.normalize("NFKC", page.extract_text()).replace("\n", "") for page in pdf.pages]
+        assert "会议议程" in pages[0] and not any("搜索" in page for page in pages), name
+        rounds = re.findall(r"\d+\.[^。]*开展批评。", "".join(pages))
+        assert rounds, name
+        for text in rounds:
+            assert any(text in page for page in pages), (name, "a round is split across pages", text)
+    assert len(agenda_pdf["2021-county-gov-office-agenda.pdf"].pages) == 1
+    assert len(agenda_pdf["2021-county-standing-committee-agenda.pdf"].pages) == 1
+    assert len(agenda_pdf["2022-county-development-reform-bureau-agenda.pdf"].pages) == 2
