@@ -110,3 +110,12 @@ def test_failed_build_keeps_the_previous_site(tmp_path):
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
     assert not (project / "site.new").exists()
+
+
+def test_undefined_variable_in_a_page_fails_the_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    guide = project / "docs" / "guide.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n{{ no_such_variable }}\n", encoding="utf-8")
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode != 0
+    assert "no_such_variable" in result.stdout + result.stderr
