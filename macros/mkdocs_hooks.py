@@ -1,7 +1,9 @@
-"""MkDocs hook: load the meeting data and add one page per meeting and page kind.
+"""MkDocs hook: the only place where MkDocs meets the portal.
 
-Thin on purpose: all the work is in ``macros.portal``. A data error stops the
-build with the list of errors and no traceback.
+It loads the meeting data (a data error stops the build with the list of errors
+and no traceback), adds the generated pages and Word copies, appends each
+page's search terms, and indexes the built site. The work itself is in plain
+modules (``portal``, ``docx_export``, ``search``) that know nothing of MkDocs.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from macros.errors import DataErrors  # noqa: E402
 from macros.docx_export import report_docx_from_html, word_file_name  # noqa: E402
 from macros.portal import Portal, preview_only  # noqa: E402
 from macros.search import PAGES_PER_SHARD, SearchIndexError, index_site, terms_block  # noqa: E402
-
 
 
 def portal_for(config) -> Portal:
