@@ -49,6 +49,9 @@ def build(root: Path = ROOT, site: Path | None = None) -> int:
     old = site.with_name(site.name + ".old")
     shutil.rmtree(fresh, ignore_errors=True)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="true")
+    # A published site is always complete: never a focused preview, never without its search index.
+    env.pop("PORTAL_ONLY", None)
+    env.pop("PORTAL_SEARCH", None)
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(fresh)]
     result = subprocess.run(mkdocs, cwd=root, env=env)
     if result.returncode != 0 or not (fresh / "index.html").is_file():

@@ -119,3 +119,13 @@ def test_undefined_variable_in_a_page_fails_the_build(tmp_path):
     result = mkdocs_build(project, project / "site")
     assert result.returncode != 0
     assert "no_such_variable" in result.stdout + result.stderr
+
+
+def test_publishing_ignores_preview_settings(tmp_path, monkeypatch):
+    project = copy_project(tmp_path / "project")
+    monkeypatch.setenv("PORTAL_ONLY", "2021-county-gov-office")
+    monkeypatch.setenv("PORTAL_SEARCH", "off")
+    assert cli.build(project, project / "site") == 0
+    for data in (ROOT / "data" / "meetings").glob("*.yml"):
+        assert (project / "site" / "meetings" / data.stem / "report" / "index.html").is_file()
+    assert (project / "site" / "pagefind" / "shards.json").is_file()
