@@ -161,3 +161,20 @@ def test_placeholders_are_found_once_each():
 def test_agenda_rounds_follow_rank_order():
     rounds = rules.agenda_rounds(meeting_from(THREE))
     assert [(r.number, r.member.name, r.for_group) for r in rounds] == [(1, "甲", True), (2, "乙", False), (3, "丙", False)]
+
+
+def test_make_status_names_what_is_missing(capsys):
+    import io
+
+    from macros import cli
+    from tests.support import ROOT
+
+    out = io.StringIO()
+    assert cli.status("2022-county-development-reform-bureau", root=ROOT, out=out) == 0
+    text = out.getvalue()
+    assert "县发展和改革局党组2022年度民主生活会（2022-county-development-reform-bureau）：已完成 62/70（88%），尚不具备开会条件" in text
+    assert "  谈心谈话：37/40 进行中" in text
+    assert "    - 缺：张志强与赵晓东" in text
+    assert "    - 缺：孙丽华个人对照检查材料（未起草）" in text
+    assert "2021-county-gov-office" not in text
+    assert cli.status("no-such-meeting", root=ROOT, out=io.StringIO()) == 2

@@ -73,6 +73,8 @@ def test_home_lists_meetings_by_year_and_group(built):
     assert text.index("2022年") < text.index("2021年")
     for group in ("县发展和改革局党组", "县政府办党组", "县委常委"):
         assert group in text
+    home = (built / "index.html").read_text(encoding="utf-8")
+    assert '<progress class="portal-progress" max="100" value="88"></progress> 88%' in home
 
 
 def test_new_meeting_file_adds_its_pages(tmp_path):
