@@ -10,7 +10,7 @@ per page and the search index bytes; then the edit-to-preview time of a
 focused ``make serve ID=<id>`` at the largest N.
 
     python -m bench.run            # N = 10, 100, 1000 (about 15 minutes on 2 cores)
-    python -m bench.run --quick    # N = 10, 30 (about one minute)
+    python -m bench.run --quick    # N = 10, 20 (about one minute)
 """
 
 from __future__ import annotations
@@ -178,11 +178,11 @@ def run(sizes: list[int], repeats: int, preview_repeats: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="N = 10 and 30, for a check in about a minute")
+    parser.add_argument("--quick", action="store_true", help="N = 10 and 20, for a check in about a minute")
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")])
     parser.add_argument("--repeats", type=int)
     args = parser.parse_args()
-    sizes = args.sizes or ([10, 30] if args.quick else [10, 100, 1000])
+    sizes = args.sizes or ([10, 20] if args.quick else [10, 100, 1000])
     repeats = args.repeats or 3
     run(sizes, repeats, preview_repeats=3)
 
