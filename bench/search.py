@@ -16,6 +16,8 @@ import threading
 import time
 from pathlib import Path
 
+from macros.pdf import CHROMIUM_ARGS
+
 ENGINES = {
     "pagefind": {"input": ".portal-search__input", "result": ".portal-search__link", "paths": ("/pagefind/", "portal-search.js")},
     "material": {"input": ".md-search__input", "result": ".md-search-result__item", "paths": ("/search/", "/assets/javascripts/workers/")},
@@ -42,7 +44,7 @@ def measure(site: Path, engine: str, queries=QUERIES, repeats: int = 3, chromium
     base = f"http://127.0.0.1:{server.server_port}/"
     rows = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-background-networking"])
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         for query in queries:
             times, search_bytes, all_bytes = [], [], []
             for _ in range(repeats):

@@ -129,7 +129,7 @@ def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> i
     year = year or dt.date.today().year
     lines = [
         SCHEMA_MODELINE,
-        f"# 新会议文件：填写标有“必填”的各项后运行 make check；不需要的整段（如 inspection）可以留空或删去。",
+        "# 新会议文件：填写标有“必填”的各项后运行 make check；不需要的整段（如 inspection）可以留空或删去。",
         *scaffold(MEETING, {"id": meeting_id, "year": str(year)}),
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -82,12 +82,21 @@ class _Blocks(HTMLParser):
             self.text.append(data)
 
 
+def _page_html(report_markdown: str) -> str:
+    """The report page's Markdown (front matter aside) as HTML, converted as the site converts it."""
+    body = report_markdown.split("\n---\n", 1)[1] if report_markdown.startswith("---\n") else report_markdown
+    return markdown.markdown(body, extensions=MARKDOWN_EXTENSIONS)
+
+
+def _blocks(report_html: str) -> list[tuple[str, str]]:
+    parser = _Blocks()
+    parser.feed(report_html)
+    return parser.blocks
+
+
 def report_blocks(report_markdown: str) -> list[tuple[str, str]]:
     """The report's document as (kind, text) blocks: title, heading1, heading2, paragraph, signature."""
-    body = report_markdown.split("\n---\n", 1)[1] if report_markdown.startswith("---\n") else report_markdown
-    parser = _Blocks()
-    parser.feed(markdown.markdown(body, extensions=MARKDOWN_EXTENSIONS))
-    return parser.blocks
+    return _blocks(_page_html(report_markdown))
 
 
 def _style(document, name: str, east_asian: str, size, align=None, indent=INDENT, space_after=Pt(0)):
@@ -212,10 +221,9 @@ def _signature(lines: list[str]) -> list[str]:
 
 def report_docx_from_html(report_html: str) -> bytes:
     """The report as a .docx file in the official layout, from the page's HTML."""
-    parser = _Blocks()
-    parser.feed(report_html)
-    body = [_paragraph(text, _STYLE_IDS[kind]) for kind, text in parser.blocks if kind in _STYLE_IDS]
-    signature = [text for kind, text in parser.blocks if kind == "signature"]
+    blocks = _blocks(report_html)
+    body = [_paragraph(text, _STYLE_IDS[kind]) for kind, text in blocks if kind in _STYLE_IDS]
+    signature = [text for kind, text in blocks if kind == "signature"]
     if signature:
         body += _signature(signature)
     base, document_xml = _template_parts()
@@ -241,5 +249,4 @@ def _template_parts() -> tuple[bytes, str]:
 
 def report_docx(report_markdown: str) -> bytes:
     """The report as a .docx file, from the report page's Markdown (converted as the site does)."""
-    body = report_markdown.split("\n---\n", 1)[1] if report_markdown.startswith("---\n") else report_markdown
-    return report_docx_from_html(markdown.markdown(body, extensions=MARKDOWN_EXTENSIONS))
+    return report_docx_from_html(_page_html(report_markdown))

@@ -79,7 +79,8 @@ def _title(getter):
     return get
 
 
-def _secretary(meeting):
+def secretary(meeting):
+    """The secretary: the first member in rank order (None while the group has no members)."""
     return meeting.group.members[0] if meeting.group and meeting.group.members else None
 
 
@@ -87,8 +88,8 @@ CATALOGUE: dict[str, tuple[str, Callable]] = {
     "group": ("班子名称", _value(lambda m: m.group.name)),
     "group.short_name": ("班子简称", _value(lambda m: m.group.short_name)),
     "group.member_title": ("成员称谓", _value(lambda m: m.group.member_title)),
-    "secretary.name": ("书记姓名", _value(lambda m: _secretary(m) and _secretary(m).name)),
-    "secretary.post": ("书记职务", _value(lambda m: _secretary(m) and _secretary(m).post)),
+    "secretary.name": ("书记姓名", _value(lambda m: secretary(m) and secretary(m).name)),
+    "secretary.post": ("书记职务", _value(lambda m: secretary(m) and secretary(m).post)),
     "year": ("年度", _value(_section("year"))),
     "kind": ("会议类别", _value(_section("kind"))),
     "theme": ("主题", _value(_section("theme"))),

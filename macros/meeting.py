@@ -34,7 +34,7 @@ ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
 MATERIAL_STATUSES = ("未起草", "已起草", "书记已审阅", "已修改", "上级已审核")
 TALK_FORMS = ("一对一", "面对面", "集体谈话")
 SECTION_STEPS = ("study", "opinions", "talks", "materials", "review", "other")
-STEP_DEADLINES = {
+STEP_TITLES = {
     "study": "学习研讨",
     "opinions": "征求意见",
     "talks": "谈心谈话",
@@ -253,7 +253,7 @@ MEETING = Obj(
             "会议安排（会议时间、地点、参加人员、议程）",
         ),
         "deadlines": Field(
-            Obj({key: Field(Date(), f"“{title}”的完成期限") for key, title in STEP_DEADLINES.items()}),
+            Obj({key: Field(Date(), f"“{title}”的完成期限") for key, title in STEP_TITLES.items()}),
             "各环节的完成期限；不填时按会议日期倒推",
         ),
         "readiness": Field(
@@ -287,7 +287,7 @@ SETTINGS = Obj(
             Obj(
                 {
                     key: Field(Int(0, 365), f"“{title}”应在会议日期前几天完成", default=DEFAULT_LEAD_DAYS[key])
-                    for key, title in STEP_DEADLINES.items()
+                    for key, title in STEP_TITLES.items()
                 }
             ),
             "各环节完成期限的默认值（会议日期前的天数），会议文件中的 deadlines 可以逐项改写",

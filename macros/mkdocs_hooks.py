@@ -9,7 +9,6 @@ modules (``portal``, ``docx_export``, ``search``) that know nothing of MkDocs.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -64,16 +63,11 @@ def on_page_content(html, page, config, files):
         config["extra"]["portal_docx"][docx_uri] = report_docx_from_html(html)
     if not _search_enabled():
         return html
-    return html + terms_block(_searchable(html), 10 if is_report else 1)
+    return html + terms_block(html, 10 if is_report else 1)
 
 
 def _search_enabled() -> bool:
     return os.environ.get("PORTAL_SEARCH", "on") != "off"
-
-
-def _searchable(html: str) -> str:
-    html = re.sub(r'<nav class="portal-crumbs".*?</nav>', "", html, flags=re.S)
-    return re.sub(r'<div class="admonition warning portal-screen-only">.*?</div>', "", html, flags=re.S)
 
 
 def on_files(files, config):

@@ -107,7 +107,7 @@ class Renderer:
             paragraph=paragraph,
             report_title=report_title,
             meeting_name=meeting_name,
-            secretary=rules.secretary,
+            secretary=facts.secretary,
             agenda_rounds=rules.agenda_rounds,
             talk_matrix=rules.talk_matrix,
             unit_and_branch_talks=rules.unit_and_branch_talks,

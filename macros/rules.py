@@ -12,16 +12,11 @@ import re
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .meeting import DEFAULT_LEAD_DAYS, MATERIAL_STATUSES, STEP_DEADLINES
+from .meeting import DEFAULT_LEAD_DAYS, MATERIAL_STATUSES, STEP_TITLES
+from .text import cn_date
 
-STEP_TITLES = STEP_DEADLINES
 
 PLACEHOLDER_PATTERN = re.compile(r"x+月x+日|〔x+〕|x+号|x+中全会|xjp|x{2,}|待定")
-
-
-def secretary(meeting):
-    """The secretary: the first member in rank order."""
-    return meeting.group.members[0]
 
 
 @dataclass(frozen=True)
@@ -171,7 +166,7 @@ def checklist(meeting, today: dt.date | None = None, lead_days: dict | None = No
     steps = [
         _study(meeting),
         _opinions(meeting),
-        Step("talks", STEP_TITLES["talks"], [Item(t.label, t.held, _date_text(t.held_on)) for t in talks]),
+        Step("talks", STEP_TITLES["talks"], [Item(t.label, t.held, cn_date(t.held_on)) for t in talks]),
         _materials(meeting),
         _review(meeting),
         _report(meeting),
@@ -187,10 +182,6 @@ def checklist(meeting, today: dt.date | None = None, lead_days: dict | None = No
     return Checklist(steps, talks)
 
 
-def _date_text(value: dt.date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
 def _study(meeting) -> Step:
     study = meeting.study
     sessions = study.sessions
@@ -198,7 +189,7 @@ def _study(meeting) -> Step:
         Item("确定自学材料", bool(study.materials), f"{len(study.materials)}项" if study.materials else ""),
         Item("开展集中学习研讨", bool(sessions), f"{len(sessions)}次" if sessions else ""),
     ]
-    items += [Item(f"集中研讨：{s.theme}", s.date is not None, _date_text(s.date) or "未填日期") for s in sessions]
+    items += [Item(f"集中研讨：{s.theme}", s.date is not None, cn_date(s.date) or "未填日期") for s in sessions]
     items.append(Item("开展警示教育", study.warning is not None, study.warning.title if study.warning else ""))
     return Step("study", STEP_TITLES["study"], items)
 
@@ -252,7 +243,7 @@ def _report(meeting) -> Step:
         "report",
         STEP_TITLES["report"],
         [
-            Item("确定会议时间", arrangement.date is not None, _date_text(arrangement.date) or "待定"),
+            Item("确定会议时间", arrangement.date is not None, cn_date(arrangement.date) or "待定"),
             Item("确定会议地点", bool(arrangement.place), arrangement.place or "待定"),
             Item("确定参加人员", bool(arrangement.attendees), f"{len(arrangement.attendees)}类" if arrangement.attendees else "待定"),
         ],

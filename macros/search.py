@@ -22,7 +22,14 @@ import tempfile
 from pathlib import Path
 
 # Site chrome that must not be found by search: breadcrumbs, on-screen warnings, permalinks.
+# Pagefind leaves these selectors out; ``terms_block`` leaves out the same elements.
 EXCLUDE = ".portal-crumbs, .portal-screen-only, .headerlink"
+_CHROME = re.compile(
+    r'<nav class="portal-crumbs".*?</nav>'
+    r'|<div class="admonition warning portal-screen-only">.*?</div>'
+    r'|<a class="headerlink"[^>]*>.*?</a>',
+    re.S,
+)
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _TAG = re.compile(r"<[^>]+>")
 
@@ -68,8 +75,8 @@ def query_tokens(query: str) -> str:
 
 
 def terms_block(page_html: str, weight: int = 1) -> str:
-    """A hidden element holding the search terms of a page's content."""
-    text = html_lib.unescape(_TAG.sub(" ", page_html))
+    """A hidden element holding the search terms of a page's content (its chrome left out)."""
+    text = html_lib.unescape(_TAG.sub(" ", _CHROME.sub(" ", page_html)))
     terms = " ".join(search_terms(text))
     return f'\n<div class="portal-terms" hidden data-pagefind-weight="{weight}">{terms}</div>\n'
 

@@ -1,6 +1,5 @@
 """One fact lives in one field: changing it changes every page that shows it."""
 
-import shutil
 
 from macros.render import PAGE_KINDS
 from tests.support import DATA, ROOT, load, renderer

@@ -1,6 +1,5 @@
 """The two real reports in shared/seeds are regenerated from data, word for word."""
 
-from pathlib import Path
 
 import pytest
 

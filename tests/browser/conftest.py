@@ -15,7 +15,7 @@ import threading
 import pytest
 
 from macros import cli
-from macros.pdf import find_chromium
+from macros.pdf import CHROMIUM_ARGS, find_chromium
 from tests.support import copy_project
 
 SUB_PATH = "portal"
@@ -38,8 +38,7 @@ def chromium():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=CHROMIUM_ARGS,
         )
         yield browser
         browser.close()
