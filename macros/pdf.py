@@ -9,6 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from .pdf_text import fix_text_layer
+
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 KINDS = ("report", "agenda")
 # Headless as root, with no background requests to the outside (the machine has no network).
@@ -47,6 +49,7 @@ def print_with(browser, site: Path, out: Path, kinds=KINDS) -> list[Path]:
             page.evaluate("document.fonts.ready")
             target = out / f"{meeting.name}-{kind}.pdf"
             page.pdf(path=str(target), prefer_css_page_size=True, print_background=False)
+            fix_text_layer(target, page.inner_text("body"))
             written.append(target)
     page.close()
     return written
