@@ -1,0 +1,62 @@
+"""The PDFs that `make pdf` writes can be searched and copied: their text is the page's text."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from macros.pdf import print_with
+
+RADICAL = re.compile(r"[\u2e80-\u2fdf]")
+CJK = re.compile(r"[\u2e80-\u2fdf\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def printed(served_site, chromium, tmp_path_factory) -> dict[str, tuple[str, str]]:
+    """Each PDF `make pdf` writes for the sample site (its kinds of page): name → (PDF text, page text).
+
+    The page text is what the browser shows of the printed document with print styles applied."""
+    _, site = served_site
+    out = tmp_path_factory.mktemp("pdf-text")
+    written = print_with(chromium, site, out)
+    context = chromium.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.emulate_media(media="print")
+    texts = {}
+    for pdf in written:
+        meeting, kind = pdf.stem.rsplit("-", 1)
+        page.goto((site / "meetings" / meeting / kind / "index.html").resolve().as_uri(), wait_until="load")
+        texts[pdf.name] = ("".join(p.extract_text() for p in PdfReader(pdf, strict=True).pages), page.inner_text("article"))
+    context.close()
+    return texts
+
+
+def test_every_sample_meeting_has_its_pdfs(printed):
+    assert {name.rsplit("-", 1)[0] for name in printed} == {
+        path.stem for path in (Path(__file__).parents[2] / "data" / "meetings").glob("*.yml")
+    }
+    assert any(name.endswith("-report.pdf") for name in printed)
+
+
+def test_no_radical_stands_for_a_character(printed):
+    for name, (pdf_text, page_text) in printed.items():
+        stray = set(RADICAL.findall(pdf_text)) - set(page_text)
+        assert not stray, (name, sorted(stray))
+
+
+def test_the_meeting_can_be_found_by_its_name(printed):
+    for name, (pdf_text, _) in printed.items():
+        found = "民主生活会" in pdf_text.replace("\n", "")
+        assert found, name
+
+
+def test_chinese_text_is_the_pages_in_order(printed):
+    for name, (pdf_text, page_text) in printed.items():
+        expected, found = "".join(CJK.findall(page_text)), "".join(CJK.findall(pdf_text))
+        assert len(expected) > 100, name
+        ratio = difflib.SequenceMatcher(None, expected, found, autojunk=False).ratio()
+        assert ratio >= 0.99, (name, ratio)
