@@ -26,6 +26,7 @@ from .schema import (
     Record,
     Text,
     Type,
+    colon_advice,
     is_blank,
 )
 from .yamlfile import Mapping, Node, Scalar, YamlFileError
@@ -81,12 +82,16 @@ class Parts(Type):
         self.required = required
 
     def convert(self, node, ctx, path):
-        if is_blank(node):
-            if self.required:
-                ctx.error(node.line, path, "这一段没有内容。请填写正文（每行以“- ”开头，或直接写一段文字）。")
-            return []
+        reported = len(ctx.errors)
+        parts = [] if is_blank(node) else self._parts(node, ctx, path)
+        said = any(isinstance(part, Record) or part.strip() for part in parts)
+        if self.required and not said and len(ctx.errors) == reported:
+            ctx.error(node.line, path, "这一段没有内容。请填写正文（每行以“- ”开头，或直接写一段文字）。")
+        return parts
+
+    def _parts(self, node, ctx, path):
         if isinstance(node, Scalar):
-            return [Text().convert(node, ctx, path)]
+            return [text for text in [Text().convert(node, ctx, path)] if isinstance(text, str)]
         if not isinstance(node, yamlfile.Sequence):
             ctx.error(node.line, path, "这里应是段落内容的列表：每项另起一行，以“- ”开头。")
             return []
@@ -94,13 +99,7 @@ class Parts(Type):
         for index, item in enumerate(node.items):
             where = f"{path}[{index}]"
             if isinstance(item, Mapping) and _prose_with_colon(item):
-                key = next(iter(item.items))
-                ctx.error(
-                    item.line,
-                    where,
-                    f"这一行被读成了字段“{key}”：文字中的半角冒号后跟空格，在 YAML 中表示“字段: 值”。"
-                    f"正文中的冒号请改用全角“：”（如“{key}：……”），或把整行文字用引号括起来。",
-                )
+                ctx.error(item.line, where, colon_advice(next(iter(item.items))))
             elif isinstance(item, Mapping):
                 kind = self.point_part if "point" in item.items else self.fact_part
                 parts.append(kind.convert(item, ctx, where))

@@ -108,10 +108,21 @@ class ScalarType(Type):
     kind = "文字"
 
     def convert(self, node: Node, ctx: Context, path: str) -> Any:
+        if isinstance(node, Mapping) and len(node.items) == 1 and self.kind == "文字":
+            ctx.error(node.line, path, colon_advice(next(iter(node.items))))
+            return _INVALID
         if not isinstance(node, Scalar):
             ctx.error(node.line, path, f"这里应填{self.kind}，不能是列表或下级字段。")
             return _INVALID
         return self.parse(node.text.strip(), node, ctx, path)
+
+
+def colon_advice(key: str) -> str:
+    """What to do when a line of prose was read as a field because of a half-width colon (“- 会议时间: 上午”)."""
+    return (
+        f"这一行被读成了字段“{key}”：文字中的半角冒号后跟空格，在 YAML 中表示“字段: 值”。"
+        f"正文中的冒号请改用全角“：”（如“{key}：……”），或把整行文字用引号括起来。"
+    )
 
     def parse(self, text: str, node: Scalar, ctx: Context, path: str) -> Any:
         raise NotImplementedError
