@@ -35,6 +35,7 @@ class Fact:
     sep: str = "、"
     quote: bool = False
     numerals: str = "arabic"
+    number: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ CATALOGUE: dict[str, Fact] = {
     "group.short_name": _fact("班子简称", "group.short_name", _in("group", "short_name")),
     "group.aliases": _fact("班子的其他称呼，用 item 选其中一个", "group.aliases", _in("group", "aliases")),
     "group.member_title": _fact("成员称谓", "group.member_title", _in("group", "member_title")),
-    "group.member_count": _fact("班子成员人数", "group.members", _number_of("group", "members")),
+    "group.member_count": _fact("班子成员人数", "group.members", _number_of("group", "members"), number=True),
     "secretary.name": _fact("书记姓名", "group.members", _secretary("name")),
     "secretary.post": _fact("书记职务", "group.members", _secretary("post")),
     "year": _fact("年度", "year", lambda m: m.year),
@@ -180,12 +181,12 @@ CATALOGUE: dict[str, Fact] = {
     "inspection.feedback_title": _fact("巡察反馈意见《标题》", "inspection", _titled(_in("inspection", "feedback_title"))),
     "inspection.rectification_by": _fact("部署整改的单位", "inspection", _in("inspection", "rectification_by")),
     "study.materials": _fact("自学材料", "study.materials", _in("study", "materials"), sep="，"),
-    "study.material_count": _fact("自学材料的项数", "study.materials", _number_of("study", "materials")),
+    "study.material_count": _fact("自学材料的项数", "study.materials", _number_of("study", "materials"), number=True),
     "study.session_themes": _fact("集中学习研讨的主题", "study.sessions", _each("study", "sessions", "theme")),
     "study.session_kinds": _fact("各次学习的形式，如“常委会（扩大）会议”", "study.sessions", _each("study", "sessions", "kind")),
     "study.session_titles": _fact("各次学习的名称或内容", "study.sessions", _each("study", "sessions", "title")),
     "study.session_dates": _fact("各次学习的日期（如“11月25日”“x月x日”）", "study.sessions", _each("study", "sessions", "date")),
-    "study.session_count": _fact("集中学习研讨的次数（一、二、三）", "study.sessions", _number_of("study", "sessions"), numerals="chinese"),
+    "study.session_count": _fact("集中学习研讨的次数（一、二、三）", "study.sessions", _number_of("study", "sessions"), numerals="chinese", number=True),
     "study.warning": _fact("警示教育（形式《名称》）", "study.warning", _warning),
     "study.warning_date": _fact("警示教育的日期", "study.warning", lambda m: m.study.warning and m.study.warning.date),
     "opinions.notice_title": _fact("征求意见通知《标题》", "opinions.notice_title", _titled(_in("opinions", "notice_title"))),
@@ -194,15 +195,15 @@ CATALOGUE: dict[str, Fact] = {
     "opinions.visited": _fact("走访的对象", "opinions.visited", _in("opinions", "visited")),
     "opinions.scope": _fact("征求意见的范围", "opinions.scope", _in("opinions", "scope")),
     "opinions.targets": _fact("征求意见的对象", "opinions.targets", _in("opinions", "targets")),
-    "opinions.people": _fact("人次", "opinions.people", _in("opinions", "people")),
-    "opinions.forms": _fact("征求意见表份数", "opinions.forms", _in("opinions", "forms")),
-    "opinions.aspects": _fact("意见涉及的方面数", "opinions.aspects", _in("opinions", "aspects")),
-    "opinions.items": _fact("意见建议条数", "opinions.items", _in("opinions", "items")),
+    "opinions.people": _fact("人次", "opinions.people", _in("opinions", "people"), number=True),
+    "opinions.forms": _fact("征求意见表份数", "opinions.forms", _in("opinions", "forms"), number=True),
+    "opinions.aspects": _fact("意见涉及的方面数", "opinions.aspects", _in("opinions", "aspects"), number=True),
+    "opinions.items": _fact("意见建议条数", "opinions.items", _in("opinions", "items"), number=True),
     "talks.rule": _fact("谈话要求的名称", "talks.rule", _in("talks", "rule")),
     "talks.forms": _fact("谈话方式（如“一对一”“面对面”）", "talks.forms", _in("talks", "forms"), quote=True),
     "materials.sources": _fact("问题来源", "materials.sources", _in("materials", "sources")),
     "materials.aspects_name": _fact("对照检视的方面", "materials.aspects_name", _in("materials", "aspects_name")),
     "materials.aspects": _fact("对照检视的各个方面", "materials.aspects", _in("materials", "aspects")),
-    "materials.aspect_count": _fact("对照检视的方面数（一、二、三）", "materials.aspects", _number_of("materials", "aspects"), numerals="chinese"),
+    "materials.aspect_count": _fact("对照检视的方面数（一、二、三）", "materials.aspects", _number_of("materials", "aspects"), numerals="chinese", number=True),
     "readiness": _fact("准备就绪的表述", "readiness", _in("readiness", "statement")),
 }

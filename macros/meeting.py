@@ -436,7 +436,9 @@ def _check_cited_facts(meeting: Record, ctx: Context) -> None:
                 value = facts.cite(meeting, part)
             except (AttributeError, IndexError, KeyError, TypeError):
                 count, value = None, None
-            if part.item and count is None:
+            if part.numerals and not fact.number:
+                ctx.error(part.line_of("numerals"), f"{where}.numerals", f"“{part.fact}”（{fact.doc}）不是数目，numerals 对它不起作用。请删去 numerals。")
+            elif part.item and count is None:
                 ctx.error(part.line_of("item"), f"{where}.item", f"“{part.fact}”（{fact.doc}）不是列表，不能用 item 选其中一项。请删去 item。")
             elif part.item and count and part.item > count:
                 ctx.error(part.line_of("item"), f"{where}.item", f"“{part.fact}”（{fact.doc}）只有 {count} 项，没有第 {part.item} 项。")

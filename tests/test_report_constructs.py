@@ -324,6 +324,12 @@ def test_an_item_past_the_end_of_a_list_or_of_a_value_is_an_error():
     ]
 
 
+def test_numerals_on_a_fact_that_is_no_count_is_an_error():
+    assert errors_of("", "- {fact: group, numerals: arabic}\n") == [
+        f"{NAME}:13: report.opening[0].numerals: “group”（班子名称）不是数目，numerals 对它不起作用。请删去 numerals。"
+    ]
+
+
 def test_a_half_width_colon_in_prose_says_to_use_a_full_width_one():
     errors = errors_of("", "- 会议时间: 上午\n- 其他内容。\n")
     assert errors == [
