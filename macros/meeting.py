@@ -125,9 +125,11 @@ class Parts(Type):
 
 
 def _prose_with_colon(item: Mapping) -> bool:
-    """A line of prose that YAML read as a mapping because of a half-width colon (“- 会议时间: 上午”)."""
-    known = set(Parts.fact_part.fields) | set(Parts.point_part.fields)
-    return len(item.items) == 1 and not known & set(item.items)
+    """A line of prose that YAML read as a mapping because of a half-width colon (“- 会议时间: 上午”).
+
+    A field name is ASCII; a mistyped one (``fcat``) is left to the field check, which names the right one.
+    """
+    return len(item.items) == 1 and not next(iter(item.items)).isascii()
 
 
 MEMBER = Obj(

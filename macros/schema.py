@@ -108,7 +108,7 @@ class ScalarType(Type):
     kind = "文字"
 
     def convert(self, node: Node, ctx: Context, path: str) -> Any:
-        if isinstance(node, Mapping) and len(node.items) == 1 and self.kind == "文字":
+        if isinstance(node, Mapping) and len(node.items) == 1 and not next(iter(node.items)).isascii():
             ctx.error(node.line, path, colon_advice(next(iter(node.items))))
             return _INVALID
         if not isinstance(node, Scalar):

@@ -337,6 +337,7 @@ def test_a_half_width_colon_in_prose_says_to_use_a_full_width_one():
         "正文中的冒号请改用全角“：”（如“会议时间：……”），或把整行文字用引号括起来。"
     ]
     assert opening_text(meeting("", "- 会议时间：上午\n- '其他: 内容。'\n")).endswith("会议时间：上午其他:内容。")
+    assert f"{NAME}:13: report.opening[0].fcat: 没有这个字段。是不是“fact”？" in errors_of("", "- fcat: group\n")
     assert errors_of("study:\n  materials:\n    - 党章\n    - 学习要点: 第一部分\n") == [
         f"{NAME}:14: study.materials[1]: 这一行被读成了字段“学习要点”：文字中的半角冒号后跟空格，在 YAML 中表示“字段: 值”。"
         "正文中的冒号请改用全角“：”（如“学习要点：……”），或把整行文字用引号括起来。"
