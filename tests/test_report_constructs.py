@@ -353,3 +353,20 @@ def test_an_empty_required_paragraph_is_an_error(empty):
         ("report.opening", "这一段没有内容。请填写正文（每行以“- ”开头，或直接写一段文字）。"),
         ("report.sections[0].text", "这一段没有内容。请填写正文（每行以“- ”开头，或直接写一段文字）。"),
     ]
+
+
+# All of it together
+
+
+def test_a_report_written_with_every_construct_renders_its_golden_text():
+    import os
+
+    from tests.support import ROOT, load
+
+    folder = ROOT / "tests" / "golden" / "constructs"
+    record = load(folder / "data" / "meetings", folder)["2021-x-county-committee"]
+    text = document_text(markdown_to_html(renderer().page("report", record))).strip() + "\n"
+    golden = folder / "report.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
