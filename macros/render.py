@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import facts, rules
+from . import facts, placeholders, rules
 from .text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -51,7 +51,7 @@ def paragraph(meeting, parts) -> str:
             points += 1
             out.append(f"{cn_numeral(points)}是{sentence(part.point)}")
         else:
-            out.append(facts.read(meeting, part.fact, part.sep, part.last) or "")
+            out.append(facts.cite(meeting, part) or "")
     return "".join(out)
 
 
@@ -146,7 +146,7 @@ class Renderer:
             warnings.append(
                 f"报告称“{meeting.readiness.statement.rstrip('。')}”，但准备工作清单中还有 {missing} 项未完成，数据不支持这一表述。"
             )
-        found = rules.placeholders(page.split("portal-document", 1)[-1])
+        found = placeholders.find(page.split("portal-document", 1)[-1])
         if found:
             warnings.append(f"报告中还有未填写的内容：{'、'.join(found)}。")
         return warnings
