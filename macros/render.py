@@ -113,6 +113,8 @@ class Renderer:
             unit_and_branch_talks=rules.unit_and_branch_talks,
             member_materials=rules.member_materials,
             material_rank=rules.material_rank,
+            due_text=rules.due_text,
+            countdown=rules.countdown,
             page_titles=PAGE_TITLES,
             warnings_marker=Markup(WARNINGS_MARKER),
         )
