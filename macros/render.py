@@ -189,8 +189,9 @@ HOME_MEETINGS = 200
 (about 110 KB at 1,000 meetings) and every meeting two clicks away."""
 
 
-def home_years(meetings, limit: int = HOME_MEETINGS) -> tuple[list[int], list[int]]:
+def home_years(meetings, limit: int | None = None) -> tuple[list[int], list[int]]:
     """The years the home page lists and the years it links to their own page, newest first."""
+    limit = HOME_MEETINGS if limit is None else limit
     counts: dict[int, int] = {}
     for meeting in meetings:
         counts[meeting.year] = counts.get(meeting.year, 0) + 1
