@@ -21,7 +21,6 @@ from .text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_KINDS = ("overview", "report", "agenda", "checklist")
 PAGE_TITLES = {"overview": "概况", "report": "准备工作情况报告", "agenda": "会议议程", "checklist": "准备工作清单"}
-STATE_WORDS = {"ready": "已就绪", "behind": "尚未就绪", "overdue": "有逾期事项"}
 _END_PUNCTUATION = "。；：！？，"
 WARNINGS_MARKER = "<!-- portal-warnings -->"
 
@@ -116,7 +115,6 @@ class Renderer:
             material_rank=rules.material_rank,
             due_text=rules.due_text,
             countdown=rules.countdown,
-            state_words=STATE_WORDS,
             page_titles=PAGE_TITLES,
             warnings_marker=Markup(WARNINGS_MARKER),
         )
@@ -203,9 +201,9 @@ def home_years(meetings, limit: int | None = None) -> tuple[list[int], list[int]
 
 
 def year_summary(entries) -> dict[str, int]:
-    """How many groups, and how many of them are ready, behind (nothing overdue) and overdue."""
+    """How many groups; how many of them are ready, not yet ready, and (of those) have overdue items."""
     states = [checklist.state for _, checklist in entries]
-    return {"groups": len(states), **{state: states.count(state) for state in ("ready", "behind", "overdue")}}
+    return {"groups": len(states), "ready": states.count("ready"), "open": len(states) - states.count("ready"), "overdue": states.count("overdue")}
 
 
 def step_summary(entries) -> list[tuple[str, int, int]]:

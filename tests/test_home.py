@@ -41,6 +41,7 @@ def test_older_years_get_their_own_page(monkeypatch):
     page = pages["years/2021.md"]
     assert "(../meetings/2021-county-gov-office/checklist.md#next-steps)" in page
     assert "县委常委" in page and "县发展和改革局党组" not in page
+    assert "portal-filter__year" not in page and "portal-filter__year" in home
 
 
 def test_the_summary_counts_the_latest_year():
@@ -48,5 +49,5 @@ def test_the_summary_counts_the_latest_year():
     home = renderer().home(meetings)
     summary = home.split("</section>")[0]
     assert "2022年准备情况" in summary
-    assert "<strong>1</strong> 个班子" in summary and "<strong>1</strong> 个有逾期事项" in summary
+    assert "<strong>1</strong> 个班子" in summary and "<strong>1</strong> 个尚未就绪" in summary and "<strong>1</strong> 个有逾期事项" in summary
     assert 'aria-label="0 / 1"><span style="width: 0%">' in summary  # 谈心谈话 not finished

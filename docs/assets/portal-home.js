@@ -21,7 +21,7 @@
   function apply() {
     var shown = 0;
     sections.forEach(function (section) {
-      var inYear = !year.value || section.getAttribute("data-year") === year.value;
+      var inYear = !year || !year.value || section.getAttribute("data-year") === year.value;
       var visible = 0;
       section.querySelectorAll("tbody tr").forEach(function (row) {
         var show = inYear && matches(row);
@@ -36,7 +36,7 @@
   }
 
   form.hidden = false;
-  year.addEventListener("change", apply);
+  if (year) year.addEventListener("change", apply);
   state.addEventListener("change", apply);
   apply();
 })();
