@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import combinations
 
 from .facts import secretary
@@ -195,7 +196,7 @@ class Checklist:
     def ready(self) -> bool:
         return all(step.complete for step in self.steps)
 
-    @property
+    @cached_property
     def next_steps(self) -> list[NextStep]:
         """Every open item, soonest due first (items of steps without a due date last), in step order otherwise."""
         order = {step.key: index for index, step in enumerate(self.steps)}
