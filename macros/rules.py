@@ -238,7 +238,7 @@ def _review(meeting) -> Step:
 def _report(meeting) -> Step:
     arrangement = meeting.arrangement
     if arrangement is None:
-        return Step("report", STEP_TITLES["report"], [Item("提出会议安排", False, "未填写 arrangement")])
+        return Step("report", STEP_TITLES["report"], [Item("提出会议安排", False, "会议时间、地点、参加人员待定")])
     return Step(
         "report",
         STEP_TITLES["report"],
@@ -275,3 +275,18 @@ def unit_and_branch_talks(meeting, talks: list[RequiredTalk]) -> list[tuple[obje
         branch = next(t for t in talks if t.kind == "branch" and t.member == member.name)
         rows.append((member, units, branch))
     return rows
+
+
+def arrangement_gaps(meeting) -> list[str]:
+    """What the agenda still shows as 待定, each with the field of the meeting file that fills it."""
+    arrangement = meeting.arrangement
+    if arrangement is None:
+        return ["会议时间、地点和参加人员待定：确定后请在会议文件的“会议安排”（arrangement）中填写 date、time、place 和 attendees。"]
+    gaps = []
+    if arrangement.date is None:
+        gaps.append("会议时间待定：确定后请填写 arrangement.date（日期）和 arrangement.time（时间）。")
+    if not arrangement.place:
+        gaps.append("会议地点待定：确定后请填写 arrangement.place。")
+    if not arrangement.attendees:
+        gaps.append("参加人员待定：确定后请填写 arrangement.attendees。")
+    return gaps
