@@ -77,7 +77,7 @@ def page_title(kind: str, meeting) -> str:
     if kind == "overview":
         return meeting_name(meeting)
     if kind == "report":
-        return f"{meeting.group.name}{report_title(meeting)}"
+        return report_title(meeting) if meeting.report.issuer else f"{meeting.group.name}{report_title(meeting)}"
     return f"{meeting_name(meeting)}{PAGE_TITLES[kind]}"
 
 
