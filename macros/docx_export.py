@@ -339,7 +339,8 @@ def _table(rows: list[list[tuple[str, bool]]]) -> str:
         header = all(is_header for _, is_header in row)
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{'<w:tblHeader/>' if header else ''}</w:trPr>")
         for index, (text, is_header) in enumerate(row):
-            properties = f'{_NO_INDENT}<w:spacing w:line="320" w:lineRule="exact"/><w:jc w:val="{"center" if is_header else "left"}"/>'
+            # Schema order inside w:pPr: spacing, ind, jc.
+            properties = f'<w:spacing w:line="320" w:lineRule="exact"/>{_NO_INDENT}<w:jc w:val="{"center" if is_header else "left"}"/>'
             run = _run(text, HEADING_FONTS[1] if is_header else None, TABLE_SIZE_HALF_POINTS)
             out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[index]}" w:type="dxa"/></w:tcPr>'
                        f"<w:p><w:pPr>{properties}</w:pPr>{run}</w:p></w:tc>")
