@@ -23,7 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from .render import DRAFT_MARK, ems, title_lines, word_file_name  # noqa: F401  (word_file_name: the hook's import)
+from .render import DRAFT_MARK, ems, title_lines
 
 MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables"]
 BODY_FONT = "仿宋_GB2312"

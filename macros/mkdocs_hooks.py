@@ -21,8 +21,8 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from macros.errors import DataErrors  # noqa: E402
-from macros.docx_export import report_docx_from_html, word_file_name  # noqa: E402
-from macros.render import DOCUMENT_KINDS  # noqa: E402
+from macros.docx_export import report_docx_from_html  # noqa: E402
+from macros.render import DOCUMENT_KINDS, word_file_name  # noqa: E402
 from macros.portal import Portal, preview_only  # noqa: E402
 from macros.search import PAGES_PER_SHARD, SearchIndexError, index_site, terms_block  # noqa: E402
 

@@ -11,7 +11,6 @@ import io
 import re
 import unicodedata
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from docx import Document
