@@ -264,7 +264,7 @@ class Renderer:
             )
         elif not checklist.ready:
             warnings.append(f"准备工作清单中还有 {missing} 项未完成。")
-        if kind == "agenda":
+        if kind in ("report", "agenda"):
             warnings += rules.arrangement_gaps(meeting)
         if kind != "checklist":
             found = self._placeholders(kind, meeting)
