@@ -327,6 +327,7 @@ def _table(rows: list[list[tuple[str, bool]]]) -> str:
         for index, (text, _) in enumerate(row):
             longest[index] = max(longest[index], *(ems(line) for line in text.split("\n")))
     shares = [min(max(ems, 3), 14) for ems in longest]
+    shares[0] = max(shares[0], 4.5)  # a name in the first column stays on one line
     widths = [int(TEXT_WIDTH_TWIPS * share / sum(shares)) for share in shares]
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
     out = [
