@@ -142,7 +142,7 @@ def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> i
 
 
 def pdf(root: Path = ROOT) -> int:
-    """Print each report and agenda of site/ to site/pdf/ (run after a build)."""
+    """Print each report, agenda and checklist of site/ to site/pdf/ (run after a build)."""
     from .pdf import find_chromium, print_pages
 
     site = root / "site"
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     new_parser = commands.add_parser("new", help="write a new meeting file with every field present")
     new_parser.add_argument("id", nargs="?", help="the new meeting's id, e.g. 2023-county-gov-office")
     commands.add_parser("schema", help="write data/schema/meeting.schema.json from the schema")
-    commands.add_parser("pdf", help="print every report and agenda of site/ to site/pdf/")
+    commands.add_parser("pdf", help="print every report, agenda and checklist of site/ to site/pdf/")
     args = parser.parse_args(argv)
     if args.command == "build":
         return build()

@@ -304,6 +304,11 @@ MEETING = Obj(
             Obj({"statement": Field(Text(), "具备开会条件的表述", required=True)}),
             "准备就绪的表述",
         ),
+        "print_as_final": Field(
+            Bool(),
+            "准备工作未完成时仍按正式稿打印（打印件和 Word 版不标注“草稿”，屏幕上的提示照常显示）",
+            default=False,
+        ),
         "report": Field(
             Obj(
                 {
@@ -314,6 +319,10 @@ MEETING = Obj(
                     "arrangement_lead": Field(Text(), "引出具体安排的话", default="具体安排如下："),
                     "signed_by": Field(Text(), "署名"),
                     "signed_on": Field(Date(), "成文日期"),
+                    "issuer": Field(Text(), "发文机关，如“县发展和改革局党组”；填写后标题写作“……关于……的报告”，不填署名时以它署名"),
+                    "addressee": Field(Text(), "主送机关，如“县委组织部”；填写后在正文前单列一行"),
+                    "run_in_headings": Field(Bool(), "一级标题是否与正文接排，如“一、深入学习研讨。x月x日，……”", default=False),
+                    "run_in_arrangement": Field(Bool(), "具体安排各项是否接排，如“（一）会议时间：2023年1月12日上午8:30。”", default=False),
                 }
             ),
             "准备工作情况报告的行文",
