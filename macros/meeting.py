@@ -33,6 +33,8 @@ from .yamlfile import Mapping, Node, Scalar, YamlFileError
 from . import yamlfile
 
 ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
+MAX_MEMBERS = 50
+"""A leadership group has a dozen members at most; talks between every two members grow with the square."""
 MATERIAL_STATUSES = ("未起草", "已起草", "书记已审阅", "已修改", "上级已审核")
 TALK_FORMS = ("一对一", "面对面", "集体谈话")
 SECTION_STEPS = ("study", "opinions", "talks", "materials", "review", "other")
@@ -157,7 +159,7 @@ MEETING = Obj(
                     "name": Field(Text(), "班子名称，如“县政府办党组”", required=True),
                     "short_name": Field(Text(), "简称，如“党组班子”“常委班子”", required=True),
                     "member_title": Field(Text(), "成员称谓，如“党组成员”“常委”", required=True),
-                    "members": Field(List(MEMBER, min_items=1), "班子成员，按排序填写，第一位是书记", required=True),
+                    "members": Field(List(MEMBER, min_items=1, max_items=MAX_MEMBERS), "班子成员，按排序填写，第一位是书记", required=True),
                 }
             ),
             "领导班子",
@@ -396,6 +398,11 @@ def _cross_check(meeting: Record, ctx: Context) -> None:
 
     for index, session in enumerate(meeting.study.sessions if meeting.study else []):
         _not_after_meeting(meeting, session, ctx, f"study.sessions[{index}]")
+    held_on = meeting.arrangement.date if meeting.arrangement else None
+    for key, title in STEP_TITLES.items():
+        due = meeting.deadlines[key] if meeting.deadlines else None
+        if held_on and due and due > held_on:
+            ctx.error(meeting.deadlines.line_of(key), f"deadlines.{key}", f"“{title}”的期限 {due} 晚于会议日期 {held_on}。各环节应在开会前完成，请改到会议日期之前。")
     _check_cited_facts(meeting, ctx)
 
 
