@@ -104,7 +104,7 @@ def load(path: Path, name: str | None = None) -> Node:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise YamlFileError(
-            DataError(name, 0, "", f"文件过大（{size // 1024} KB，最多 {MAX_FILE_BYTES // 1024} KB）。一次会议的文件不会这么大，请检查是否粘贴了多余的内容。")
+            DataError(name, 0, "", f"文件过大（{-(-size // 1024)} KB，最多 {MAX_FILE_BYTES // 1024} KB）。一次会议的文件不会这么大，请检查是否粘贴了多余的内容。")
         )
     text = decode(path.read_bytes(), name)
     return parse(text, name)
