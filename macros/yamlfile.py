@@ -111,8 +111,16 @@ def load(path: Path, name: str | None = None) -> Node:
 
 
 def parse(text: str, name: str) -> Node:
-    """Compose ``text`` into a tree; every cheap check that guards the parser runs first."""
-    _check_characters(text, name)
+    """Compose ``text`` into a tree; every cheap check that guards the parser runs first.
+
+    A control character is carried through the parser as a private-use stand-in and put back in the
+    value that holds it, so that the schema reports it with its field; one anywhere else (a key, a
+    comment) is reported here, with its line.
+    """
+    odd = _STAND_INS.search(text)
+    if odd:
+        raise _character_error(text, name, odd.start(), "有一个私用区字符，无法显示和打印。请删去它，或重新输入这段文字。")
+    text = FORBIDDEN_CHARACTERS.sub(lambda found: chr(_SHIFT + ord(found.group())), text)
     if "\t" in text:
         for number, line in enumerate(text.splitlines(), 1):
             stripped = line.lstrip(" ")
@@ -130,8 +138,20 @@ def parse(text: str, name: str) -> Node:
         raise YamlFileError(DataError(name, 0, "", f"YAML 格式错误：{_GENERAL_ADVICE}")) from None
     if root is None:
         raise YamlFileError(DataError(name, 1, "", "文件是空的。请从 data/meetings/ 中复制一个会议文件再修改。"))
-    counter = [0]
-    return _convert(root, name, counter)
+    reading = _Reading(name, text)
+    tree = _convert(root, reading)
+    left = next((found for found in _STAND_INS.finditer(text) if found.start() not in reading.restored), None)
+    if left:
+        raise _character_error(text, name, left.start(), character_problem(chr(ord(left.group()) - _SHIFT)))
+    return tree
+
+
+@dataclass
+class _Reading:
+    name: str
+    text: str
+    count: int = 0
+    restored: set[int] = field(default_factory=set)
 
 
 _INVISIBLE_NAMES = {
@@ -149,12 +169,14 @@ def character_problem(char: str) -> str:
     return f"有一个看不见的{kind}（U+{ord(char):04X}），通常是从 PDF、Word 或网页复制文字时带进来的。请删去它（在编辑器中打开“显示不可见字符”可以看到），或重新输入这段文字。"
 
 
-def _check_characters(text: str, name: str) -> None:
-    found = FORBIDDEN_CHARACTERS.search(text)
-    if found:
-        line = text.count("\n", 0, found.start()) + 1
-        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-        raise YamlFileError(DataError(name, line, "", f"第 {column} 个字符处{character_problem(found.group())}"))
+_SHIFT = 0xF0000
+_STAND_INS = re.compile("[\U000F0000-\U000F009F\U000F2028\U000F2029\U000FFFFE\U000FFFFF]")
+
+
+def _character_error(text: str, name: str, at: int, problem: str) -> YamlFileError:
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return YamlFileError(DataError(name, line, "", f"第 {column} 个字符处{problem}"))
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -225,10 +247,11 @@ def syntax_advice(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
     return at_problem, _GENERAL_ADVICE
 
 
-def _convert(node: yaml.Node, name: str, counter: list[int]) -> Node:
-    counter[0] += 1
+def _convert(node: yaml.Node, reading: _Reading) -> Node:
+    name = reading.name
+    reading.count += 1
     line = node.start_mark.line + 1
-    if counter[0] > MAX_NODES:
+    if reading.count > MAX_NODES:
         raise YamlFileError(
             DataError(name, line, "", f"文件展开后超过 {MAX_NODES} 个值（可能是锚点 & 和别名 * 嵌套引用）。请不要用别名重复引用。")
         )
@@ -238,9 +261,16 @@ def _convert(node: yaml.Node, name: str, counter: list[int]) -> Node:
     if isinstance(node, yaml.ScalarNode):
         # A value blank but for spaces (ASCII or full-width) counts as not filled, quoted or not.
         is_null = (not node.style and node.value in _PLAIN_NULLS) or not node.value.strip(" \t\r\n\u3000")
-        return Scalar(node.value, line, is_null)
+        value = node.value
+        if _STAND_INS.search(value):
+            value = _STAND_INS.sub(lambda found: chr(ord(found.group()) - _SHIFT), value)
+            start, end = node.start_mark.index, node.end_mark.index
+            spots = [found.start() for found in _STAND_INS.finditer(reading.text, start, end)]
+            reading.restored.update(spots)
+            line = reading.text.count("\n", 0, spots[0]) + 1 if spots else line
+        return Scalar(value, line, is_null)
     if isinstance(node, yaml.SequenceNode):
-        return Sequence(line, [_convert(item, name, counter) for item in node.value])
+        return Sequence(line, [_convert(item, reading) for item in node.value])
     mapping = Mapping(line)
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
@@ -259,5 +289,5 @@ def _convert(node: yaml.Node, name: str, counter: list[int]) -> Node:
                 )
             )
         mapping.key_lines[key] = key_line
-        mapping.items[key] = _convert(value_node, name, counter)
+        mapping.items[key] = _convert(value_node, reading)
     return mapping

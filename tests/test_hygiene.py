@@ -110,6 +110,18 @@ def test_control_characters_written_as_escapes_are_refused_with_their_field(esca
     assert len(errors) == 1 and "group.short_name: 有一个看不见的" in errors[0], errors
 
 
+@pytest.mark.parametrize("where, expected", [
+    ("# 备注\x0c\n", "data/meetings/2021-county-gov-office.yml:1: 第 5 个字符处有一个看不见的换页符"),
+    ("year\x7f: 2021\n", "data/meetings/2021-county-gov-office.yml:1: 第 5 个字符处有一个看不见的删除符"),
+    ("kind: 专题\x0c民主生活会\n", "data/meetings/2021-county-gov-office.yml:1: kind: 有一个看不见的换页符"),
+    ("kind: 专题\n  民主\u2028生活会\n", "data/meetings/2021-county-gov-office.yml:2: kind: 有一个看不见的行分隔符"),
+])
+def test_control_characters_are_reported_with_their_line_and_field_when_in_a_value(where, expected):
+    text = SAMPLE.split("\n", 1)
+    errors = read(where + text[1].replace("kind: 专题民主生活会\n", ""))
+    assert len(errors) == 1 and errors[0].startswith(expected), errors
+
+
 def test_check_reads_the_settings_as_the_build_does(tmp_path, capsys):
     project = copy_project(tmp_path / "project")
     (project / "data" / "portal.yml").write_text("lead_days:\n  study: 一个月\n", encoding="utf-8")
