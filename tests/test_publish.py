@@ -69,6 +69,19 @@ def test_two_builds_at_once_publish_what_one_build_publishes(project):
     assert len(beside(project)) == 2, beside(project)
 
 
+def test_a_second_build_waits_for_the_first_and_says_so(project):
+    import fcntl
+
+    with open(project / ".site.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        waiting = build_process(project)
+        assert waiting.stderr.readline() == "另一次生成正在进行，等它完成后再开始……\n"
+        assert not (project / "site").exists()
+    _, err = waiting.communicate()
+    assert waiting.returncode == 0, err
+    assert (project / "site" / "index.html").is_file()
+
+
 @pytest.mark.parametrize("when", ["before", "after"])
 def test_a_build_killed_while_publishing_leaves_a_whole_site(project, when, monkeypatch):
     assert cli.build(project) == 0
