@@ -101,13 +101,16 @@ def _looks_like_gbk(raw: bytes) -> bool:
 def load(path: Path, name: str | None = None) -> Node:
     """Read one YAML file; raise YamlFileError naming file and line when it cannot be read."""
     name = name or str(path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise YamlFileError(
-            DataError(name, 0, "", f"文件过大（{-(-size // 1024)} KB，最多 {MAX_FILE_BYTES // 1024} KB）。一次会议的文件不会这么大，请检查是否粘贴了多余的内容。")
-        )
-    text = decode(path.read_bytes(), name)
-    return parse(text, name)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise YamlFileError(
+                DataError(name, 0, "", f"文件过大（{-(-size // 1024)} KB，最多 {MAX_FILE_BYTES // 1024} KB）。一次会议的文件不会这么大，请检查是否粘贴了多余的内容。")
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlFileError(DataError(name, 0, "", f"无法读取这个文件（错误代码 {exc.errno}）。请检查文件的读取权限，或重新复制这个文件。")) from None
+    return parse(decode(raw, name), name)
 
 
 def parse(text: str, name: str) -> Node:

@@ -91,6 +91,19 @@ def test_a_file_too_large_is_refused_before_it_is_read(tmp_path):
     assert str(caught.value).startswith("data/meetings/t.yml: 文件过大（257 KB，最多 256 KB）")
 
 
+def test_a_file_that_cannot_be_read_is_a_data_error(tmp_path, monkeypatch):
+    path = tmp_path / "t.yml"
+    path.write_text("id: t\n", encoding="utf-8")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(path), "read_bytes", refuse)
+    with pytest.raises(yamlfile.YamlFileError) as caught:
+        yamlfile.load(path, "data/meetings/t.yml")
+    assert str(caught.value) == "data/meetings/t.yml: 无法读取这个文件（错误代码 13）。请检查文件的读取权限，或重新复制这个文件。"
+
+
 @pytest.mark.parametrize("blank", ['""', '"  "', "　　", "' \u3000 '"])
 def test_a_value_blank_but_for_spaces_counts_as_missing(blank):
     text = SAMPLE.replace("short_name: 党组班子", f"short_name: {blank}", 1)
