@@ -443,8 +443,8 @@ def _listing(names: list[str]) -> str:
     return "、".join(names) if names else "无"
 
 
-IGNORED_FILES = (".#*", "*~", ".*.swp", ".*.swo", "~$*", ".DS_Store", "Thumbs.db", "desktop.ini")
-"""Editors' back-up and lock files and the operating system's folder files: skipped in data/meetings/."""
+IGNORED_FILES = (".#*", "*~", ".*.swp", ".*.swo", "~$*", ".DS_Store", "Thumbs.db", "desktop.ini", ".gitkeep", ".gitignore")
+"""Editors' back-up and lock files, the operating system's and git's folder files: skipped in data/meetings/."""
 MAX_ID_LENGTH = 64
 
 
@@ -461,7 +461,11 @@ def meeting_files(folder: Path, root: Path) -> tuple[list[Path], list[DataError]
         return [], [DataError(f"{where}/", 0, "", message)]
     paths: list[Path] = []
     errors: list[DataError] = []
-    for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as exc:
+        return [], [DataError(f"{where}/", 0, "", f"无法读取会议文件夹（错误代码 {exc.errno}）。请检查文件夹的读取权限。")]
+    for entry in entries:
         if any(fnmatch.fnmatchcase(entry.name, pattern) for pattern in IGNORED_FILES):
             continue
         path = Path(entry.path)
