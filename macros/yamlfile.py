@@ -8,6 +8,7 @@ other than UTF-8 are handled here, where the file's bytes are known.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from .errors import DataError
 MAX_NODES = 50_000
 MAX_DEPTH = 40
 MAX_FILE_BYTES = 256 * 1024
+MAX_EXPANDED_CHARS = 1_000_000
 _PLAIN_NULLS = {"", "~", "null", "Null", "NULL"}
 
 
@@ -123,7 +125,7 @@ def parse(text: str, name: str) -> Node:
     odd = _STAND_INS.search(text)
     if odd:
         raise _character_error(text, name, odd.start(), "有一个私用区字符，无法显示和打印。请删去它，或重新输入这段文字。")
-    text = FORBIDDEN_CHARACTERS.sub(lambda found: chr(_SHIFT + ord(found.group())), text)
+    text = FORBIDDEN_CHARACTERS.sub(lambda found: chr(_SHIFT + ord(found.group())), text) if FORBIDDEN_CHARACTERS.search(text) else text
     if "\t" in text:
         for number, line in enumerate(text.splitlines(), 1):
             stripped = line.lstrip(" ")
@@ -136,6 +138,12 @@ def parse(text: str, name: str) -> Node:
         root = yaml.compose(text, Loader=_ComposeOnly)
     except yaml.MarkedYAMLError as exc:
         line, advice = syntax_advice(exc)
+        # An invisible character on the lines the parser stumbled on is the likelier cause: name it.
+        lines = {line} | {mark.line + 1 for mark in (exc.problem_mark, exc.context_mark) if mark}
+        reading = _Reading(name, text)
+        for found in _STAND_INS.finditer(text):
+            if reading.line_at(found.start()) in lines:
+                raise _character_error(text, name, found.start(), character_problem(chr(ord(found.group()) - _SHIFT))) from None
         raise YamlFileError(DataError(name, line, "", f"YAML 格式错误：{advice}")) from None
     except yaml.YAMLError:
         raise YamlFileError(DataError(name, 0, "", f"YAML 格式错误：{_GENERAL_ADVICE}")) from None
@@ -154,7 +162,14 @@ class _Reading:
     name: str
     text: str
     count: int = 0
+    chars: int = 0
     restored: set[int] = field(default_factory=set)
+    newlines: list[int] | None = None
+
+    def line_at(self, index: int) -> int:
+        if self.newlines is None:
+            self.newlines = [found.start() for found in re.finditer("\n", self.text)]
+        return bisect.bisect_left(self.newlines, index) + 1
 
 
 _INVISIBLE_NAMES = {
@@ -173,11 +188,12 @@ def character_problem(char: str) -> str:
 
 
 _SHIFT = 0xF0000
+_RESTORE = {_SHIFT + code: code for code in [*range(0xA0), 0x2028, 0x2029, 0xFFFE, 0xFFFF]}
 _STAND_INS = re.compile("[\U000F0000-\U000F009F\U000F2028\U000F2029\U000FFFFE\U000FFFFF]")
 
 
 def _character_error(text: str, name: str, at: int, problem: str) -> YamlFileError:
-    line = text.count("\n", 0, at) + 1
+    line = _Reading(name, text).line_at(at)
     column = at - (text.rfind("\n", 0, at) + 1) + 1
     return YamlFileError(DataError(name, line, "", f"第 {column} 个字符处{problem}"))
 
@@ -262,15 +278,20 @@ def _convert(node: yaml.Node, reading: _Reading) -> Node:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
         raise YamlFileError(DataError(name, line, "", f"不允许使用 YAML 标签 {tag}。请删去以 ! 开头的标记。"))
     if isinstance(node, yaml.ScalarNode):
+        reading.chars += len(node.value)
+        if reading.chars > MAX_EXPANDED_CHARS:
+            raise YamlFileError(
+                DataError(name, line, "", f"文件展开后超过 {MAX_EXPANDED_CHARS} 字（可能是锚点 & 和别名 * 重复引用了长段文字）。请不要用别名重复引用。")
+            )
         # A value blank but for spaces (ASCII or full-width) counts as not filled, quoted or not.
         is_null = (not node.style and node.value in _PLAIN_NULLS) or not node.value.strip(" \t\r\n\u3000")
         value = node.value
         if _STAND_INS.search(value):
-            value = _STAND_INS.sub(lambda found: chr(ord(found.group()) - _SHIFT), value)
-            start, end = node.start_mark.index, node.end_mark.index
-            spots = [found.start() for found in _STAND_INS.finditer(reading.text, start, end)]
-            reading.restored.update(spots)
-            line = reading.text.count("\n", 0, spots[0]) + 1 if spots else line
+            value = value.translate(_RESTORE)
+            first = _STAND_INS.search(reading.text, node.start_mark.index, node.end_mark.index)
+            if first and first.start() not in reading.restored:
+                line = reading.line_at(first.start())
+                reading.restored.update(found.start() for found in _STAND_INS.finditer(reading.text, first.start(), node.end_mark.index))
         return Scalar(value, line, is_null)
     if isinstance(node, yaml.SequenceNode):
         return Sequence(line, [_convert(item, reading) for item in node.value])

@@ -77,6 +77,13 @@ def test_deep_nesting_is_refused_before_the_parser(text):
     assert "嵌套过深" in str(caught.value)
 
 
+def test_aliases_of_a_long_value_are_refused_before_the_value_is_read_again():
+    text = 'a: &x "' + "很长的文字\x0c" * 30_000 + '"\nb: [' + ", ".join(["*x"] * 4000) + "]\n"
+    with pytest.raises(yamlfile.YamlFileError) as caught:
+        yamlfile.parse(text, NAME)
+    assert f"文件展开后超过 {yamlfile.MAX_EXPANDED_CHARS} 字" in str(caught.value)
+
+
 def test_the_nesting_limit_leaves_room_for_real_files(monkeypatch):
     monkeypatch.setattr(yamlfile, "MAX_DEPTH", yamlfile.MAX_DEPTH // 2)
     for path in DATA.glob("*.yml"):
@@ -128,6 +135,7 @@ def test_control_characters_written_as_escapes_are_refused_with_their_field(esca
     ("year\x7f: 2021\n", "data/meetings/2021-county-gov-office.yml:1: 第 5 个字符处有一个看不见的删除符"),
     ("kind: 专题\x0c民主生活会\n", "data/meetings/2021-county-gov-office.yml:1: kind: 有一个看不见的换页符"),
     ("kind: 专题\n  民主\u2028生活会\n", "data/meetings/2021-county-gov-office.yml:2: kind: 有一个看不见的行分隔符"),
+    ("kind: 专题民主生活会\n\x0c\n", "data/meetings/2021-county-gov-office.yml:2: 第 1 个字符处有一个看不见的换页符"),
 ])
 def test_control_characters_are_reported_with_their_line_and_field_when_in_a_value(where, expected):
     text = SAMPLE.split("\n", 1)
