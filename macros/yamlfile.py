@@ -3,7 +3,9 @@
 Every scalar stays text here: YAML 1.1 guessing (14:30 → 870, yes → True,
 2021-12-20 → date) is left out, and the schema types each value by the field
 it fills. Duplicate keys, tags, an alias bomb, a byte-order mark and encodings
-other than UTF-8 are handled here, where the file's bytes are known.
+other than UTF-8 are handled here, where the file's bytes are known, and so are
+the limits checked before the parser runs (file size, nesting depth) and
+control characters. Parser errors are explained in Chinese by kind of mistake.
 """
 
 from __future__ import annotations
