@@ -283,6 +283,8 @@ def _template(draft: bool = False) -> bytes:
         borders = ppr.find(qn("w:pBdr"))
         if borders is not None:
             ppr.remove(borders)
+    document.core_properties.author = ""
+    document.core_properties.comments = ""
     document.add_paragraph(_MARKER)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -395,8 +397,13 @@ def report_docx_from_html(report_html: str) -> bytes:
     buffer = io.BytesIO(base)
     buffer.seek(0, io.SEEK_END)
     with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as target:
-        target.writestr("word/document.xml", xml)
+        target.writestr(_zip_entry("word/document.xml"), xml)
     return buffer.getvalue()
+
+
+def _zip_entry(name: str) -> zipfile.ZipInfo:
+    """A part stamped with a fixed time, so that one report always gives the same bytes."""
+    return zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
 
 
 @functools.lru_cache(maxsize=2)
@@ -407,7 +414,7 @@ def _template_parts(draft: bool = False) -> tuple[bytes, str]:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             if item.filename != "word/document.xml":
-                target.writestr(item, source.read(item.filename))
+                target.writestr(_zip_entry(item.filename), source.read(item.filename), zipfile.ZIP_DEFLATED)
     return buffer.getvalue(), source.read("word/document.xml").decode("utf-8")
 
 
