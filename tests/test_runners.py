@@ -1,9 +1,11 @@
-"""The second runner: ProperDocs builds the very same site as MkDocs, and the runner is chosen in one place."""
+"""How the portal is run: the runner chosen in one place, ProperDocs building the very same site as
+MkDocs, and `make serve` on a busy port."""
 
 from __future__ import annotations
 
 import io
 import re
+import socket
 import subprocess
 import zipfile
 from pathlib import Path
@@ -66,3 +68,14 @@ def test_unknown_runner_is_one_chinese_line(monkeypatch, capsys):
     assert cli.main(["build"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == "不认识的生成程序“zensical”。RUNNER 只能是 mkdocs 或 properdocs，例如：make build RUNNER=properdocs"
+
+
+def test_a_busy_port_is_one_chinese_line_naming_the_option(capsys):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert cli.serve(port) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"端口 {port} 已被占用" in err and f"make serve PORT={port + 1}" in err
