@@ -166,6 +166,9 @@ def serve(port: int, root: Path = ROOT) -> int:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
+        except PermissionError:
+            print(f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限）。请换一个端口，例如：make serve PORT=8001", file=sys.stderr)
+            return 2
         except OSError:
             print(f"端口 {port} 已被占用（可能已有一个预览在运行）。请关掉它，或换一个端口，例如：make serve PORT={port + 1}", file=sys.stderr)
             return 2
