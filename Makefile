@@ -23,8 +23,12 @@ endif
 
 .PHONY: serve build build-local test check status new schema pdf bench lock clean
 
+# A missing or too old Python, or Debian's python3 without its venv module, is one line saying what to install.
 $(BUILD_STAMP): requirements/build.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	  || { echo "需要 Python 3.11 至 3.13（$(PYTHON) 不可用或版本太旧）。Debian 12 上可运行：apt-get install python3 python3-venv" >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) >/dev/null \
+	  || { rm -rf $(VENV); echo "无法创建虚拟环境 $(VENV)。Debian 上请先运行：apt-get install python3-venv" >&2; exit 1; }
 	$(PIP) install --quiet --no-deps --require-virtualenv -r requirements/build.txt
 	$(PIP) check
 	touch $@
