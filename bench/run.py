@@ -23,8 +23,8 @@ machine), the portal's ratio to each baseline, pages per second, peak memory,
 HTML bytes per page and the search index bytes; then the edit-to-preview time
 of a focused ``make serve ID=<id>`` at the largest N.
 
-    python -m bench.run            # N = 10, 100, 1000, 3 runs (about 25 minutes on 2 quiet cores)
-    python -m bench.run --quick    # N = 10, 20, 5 runs (about three minutes)
+    python -m bench.run            # N = 10, 100, 1000, 3 runs (about 20 minutes on 2 quiet cores)
+    python -m bench.run --quick    # N = 10, 20, 5 runs (about two minutes)
     python -m bench.run --sizes 1000 --repeats 1 --no-preview
 """
 
