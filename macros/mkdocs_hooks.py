@@ -1,13 +1,14 @@
 """MkDocs hook: the only place where MkDocs meets the portal.
 
 It loads the meeting data (a data error stops the build with the list of errors
-and no traceback), adds the generated pages and Word copies, appends each
-page's search terms, and indexes the built site. The work itself is in plain
+and no traceback), adds the generated pages and Word copies, collects each
+page's text for search, and writes the search index. The work itself is in plain
 modules (``portal``, ``docx_export``, ``search``) that know nothing of MkDocs.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import os
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from mkdocs.structure.files import File  # noqa: E402
 from macros.errors import DataErrors  # noqa: E402
 from macros.docx_export import report_docx_from_html, word_file_name  # noqa: E402
 from macros.portal import Portal, preview_only  # noqa: E402
-from macros.search import PAGES_PER_SHARD, SearchIndexError, index_site, terms_block  # noqa: E402
+from macros.search import PAGES_PER_SHARD, SearchIndex, SearchIndexError  # noqa: E402
 
 
 def portal_for(config) -> Portal:
@@ -43,27 +44,32 @@ def on_config(config):
 
 
 def on_post_build(config):
-    """Write the Word copies, then index the built site for search (skipped when PORTAL_SEARCH=off)."""
+    """Write the Word copies, then the search index of the built pages (skipped when PORTAL_SEARCH=off)."""
     for uri, content in config["extra"]["portal_docx"].items():
         (Path(config.site_dir) / uri).write_bytes(content)
     if _search_enabled():
         try:
             shard = int(os.environ.get("PORTAL_PAGES_PER_SHARD", 0)) or PAGES_PER_SHARD
-            index_site(Path(config.site_dir), shard)
+            config["extra"]["portal_search"].write(Path(config.site_dir) / "pagefind", shard)
         except SearchIndexError as exc:
             raise Abort(str(exc)) from None
 
 
 def on_page_content(html, page, config, files):
-    """Append the page's hidden search terms (a report weighs more than a meeting's other pages),
+    """Give search the page's text (the terms go to the index, never into the page),
     and make the Word copy of each report from the very HTML the page shows."""
     is_report = page.file.src_uri.startswith("meetings/") and page.file.src_uri.endswith("/report.md")
     if is_report:
         docx_uri = page.file.src_uri[: -len("report.md")] + word_file_name(page.file.src_uri.split("/")[1])
         config["extra"]["portal_docx"][docx_uri] = report_docx_from_html(html)
-    if not _search_enabled():
-        return html
-    return html + terms_block(html, 10 if is_report else 1)
+    if _search_enabled():
+        title = html_lib.unescape(page.meta.get("title") or page.title or config["site_name"])
+        config["extra"]["portal_search"].add(page.file.src_uri, page.url, title, html)
+    return html
+
+
+def on_pre_build(config):
+    config["extra"]["portal_search"] = SearchIndex(portal_for(config).meetings)
 
 
 def _search_enabled() -> bool:

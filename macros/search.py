@@ -2,36 +2,54 @@
 
 Pagefind segments Chinese at index time but not the query in the browser, so a
 word the segmenter split differently in a sentence (谈心谈话, 组综) is missed.
-The portal therefore adds to each page a hidden list of search terms: every
-pair of adjacent Chinese characters (and the last character of each run),
-written as ASCII tokens that no segmenter splits. The search box turns the
-query into the same tokens (``overrides/assets/portal-search.js``), so a page is
-found whenever it contains every character pair of the query.
+The portal therefore indexes each page by its search terms: every pair of
+adjacent Chinese characters (and the last character of each run), written as
+ASCII tokens that no segmenter splits. The search box turns the query into the
+same tokens (``overrides/assets/portal-search.js``), so a page is found whenever
+it contains every character pair of the query.
+
+The terms go to Pagefind through its Python indexing API as one record a page,
+never into the pages themselves. A record also carries what a result shows: the
+page's title, its meeting and kind, and its plain text, from which the search
+box cuts excerpts around the query (the index holds only tokens).
 """
 
 from __future__ import annotations
 
+import asyncio
 import html as html_lib
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from .render import meeting_name
+
 # Site chrome that must not be found by search: breadcrumbs, on-screen warnings, permalinks.
-# Pagefind leaves these selectors out; ``terms_block`` leaves out the same elements.
-EXCLUDE = ".portal-crumbs, .portal-screen-only, .headerlink"
 _CHROME = re.compile(
     r'<nav class="portal-crumbs".*?</nav>'
     r'|<div class="admonition warning portal-screen-only">.*?</div>'
-    r'|<a class="headerlink"[^>]*>.*?</a>',
+    r'|<a class="headerlink"[^>]*>.*?</a>'
+    r"|<(script|style)\b.*?</\1>",
     re.S,
 )
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|li|ul|ol|dl|dt|dd|td|th|tr|table|thead|tbody|h[1-6]|br|hr|blockquote|pre|section|article|nav|figure|figcaption|details|summary)\b[^>]*>",
+    re.I,
+)
 _TAG = re.compile(r"<[^>]+>")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+KINDS = {"report": "报告", "agenda": "议程", "checklist": "清单", "other": "其他"}
+"""Kinds of page a search can be narrowed to, as the filter names them."""
+_KIND_ORDER = {"report": 0, "agenda": 1, "checklist": 2}
+
+PAGES_PER_SHARD = 5000
+"""Pagefind keeps a whole index in memory while writing it, so a very large site is indexed in
+shards of this many pages, each by its own Pagefind process. Shards follow the order of results
+(newest meetings first), so the search box reads them one after the other
+(``pagefind/shards.json`` lists them)."""
 
 
 class SearchIndexError(RuntimeError):
@@ -74,69 +92,115 @@ def query_tokens(query: str) -> str:
     return " ".join(out)
 
 
-def terms_block(page_html: str, weight: int = 1) -> str:
-    """A hidden element holding the search terms of a page's content (its chrome left out)."""
-    text = html_lib.unescape(_TAG.sub(" ", _CHROME.sub(" ", page_html)))
-    terms = " ".join(search_terms(text))
-    return f'\n<div class="portal-terms" hidden data-pagefind-weight="{weight}">{terms}</div>\n'
+def page_text(content_html: str) -> str:
+    """What a reader reads in a page's content: chrome left out, one line a block, inline tags joined."""
+    text = _TAG.sub("", _BLOCK_TAG.sub("\n", _CHROME.sub("\n", content_html)))
+    lines = (" ".join(line.split()) for line in html_lib.unescape(text).splitlines())
+    return "\n".join(line for line in lines if line)
 
 
-PAGES_PER_SHARD = 1500
-"""Pagefind keeps a whole index in memory while writing it (about 1.7 GB for 4,000 pages of ours),
-so a large site is indexed in shards of this many pages, each by its own Pagefind process; the
-search box merges the shards in the browser (``pagefind/shards.json`` lists them)."""
+@dataclass(frozen=True)
+class SearchPage:
+    """One page as search knows it. ``url`` is relative to the site's root (``meetings/<id>/report/``)."""
+
+    url: str
+    title: str
+    text: str
+    kind: str = "other"
+    meeting_id: str = ""
+    meeting: str = ""
+    group: str = ""
+    year: int | None = None
+
+    def content(self) -> str:
+        """What Pagefind indexes: the Chinese as pair tokens, everything else (numbers, Latin) as written."""
+        return " ".join(search_terms(self.text)) + "\n" + _CJK_RUN.sub(" ", self.text)
+
+    def filters(self) -> dict[str, list[str]]:
+        filters = {"kind": [KINDS[self.kind]]}
+        if self.meeting:
+            filters.update(year=[str(self.year)], group=[self.group])
+        return filters
+
+    def meta(self) -> dict[str, str]:
+        return {"title": self.title, "meeting": self.meeting, "kind": KINDS[self.kind], "text": self.text}
 
 
-def index_site(site_dir: Path, pages_per_shard: int = PAGES_PER_SHARD) -> None:
-    """Write the search index of the HTML pages under ``site_dir`` to ``site_dir/pagefind/``."""
-    output = site_dir / "pagefind"
+class SearchIndex:
+    """The pages of a build, in the order results are listed: meetings as the portal orders them
+    (newest year first), a meeting's report, agenda, checklist and overview together, then other pages."""
+
+    def __init__(self, meetings: list) -> None:
+        self._meetings = {meeting.id: (rank, meeting) for rank, meeting in enumerate(meetings)}
+        self.pages: dict[str, tuple[tuple, SearchPage]] = {}
+
+    def add(self, src_uri: str, url: str, title: str, content_html: str) -> SearchPage:
+        """Add a built page: ``src_uri`` is its source (``meetings/<id>/report.md``), ``url`` its address
+        relative to the site's root, ``content_html`` its content as the theme receives it."""
+        parts = src_uri.split("/")
+        found = self._meetings.get(parts[1]) if parts[0] == "meetings" and len(parts) == 3 else None
+        kind = parts[-1].removesuffix(".md")
+        if found is None:
+            page = SearchPage(url, title, page_text(content_html))
+            position: tuple = (1, url, 0)
+        else:
+            rank, meeting = found
+            kind = kind if kind in _KIND_ORDER else "other"
+            page = SearchPage(
+                url, title, page_text(content_html), kind,
+                meeting_id=meeting.id, meeting=meeting_name(meeting), group=meeting.group.name, year=meeting.year,
+            )
+            position = (0, rank, _KIND_ORDER.get(kind, len(_KIND_ORDER)))
+        self.pages[url] = (position, page)
+        return page
+
+    def ordered(self) -> list[SearchPage]:
+        return [page for _, page in sorted(self.pages.values(), key=lambda item: item[0])]
+
+    def write(self, output: Path, pages_per_shard: int = PAGES_PER_SHARD) -> None:
+        """Write the Pagefind index of these pages to ``output`` (a folder the site serves)."""
+        write_index(self.ordered(), output, pages_per_shard)
+
+
+def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PAGES_PER_SHARD) -> None:
+    """Index ``pages`` (already in result order) into shards under ``output``; nothing is staged elsewhere."""
     shutil.rmtree(output, ignore_errors=True)
-    pages = sorted(
-        path for path in site_dir.rglob("*.html")
-        if "pagefind" not in path.relative_to(site_dir).parts and path.name != "404.html"
-    )
-    shards = _shards(site_dir, pages, pages_per_shard)
+    shards = _shards(pages, pages_per_shard)
     for number, shard in enumerate(shards):
-        _index_shard(site_dir, shard, output / str(number))
+        try:
+            asyncio.run(_index_shard(shard, output / str(number)))
+        except SearchIndexError:
+            raise
+        except Exception as exc:  # the Pagefind service reports its failures as plain exceptions
+            raise SearchIndexError(f"Pagefind could not write the search index to {output}: {exc}") from exc
     manifest = {"shards": [f"{number}/" for number in range(len(shards))]}
+    output.mkdir(parents=True, exist_ok=True)
     (output / "shards.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
-def _shards(site_dir: Path, pages: list[Path], pages_per_shard: int) -> list[list[Path]]:
-    """Pages in shards of about ``pages_per_shard``, a meeting's pages always in one shard:
-    scores are computed per shard, and a meeting's report must rank above its other pages."""
-    groups: dict[tuple[str, ...], list[Path]] = {}
-    for path in pages:
-        parts = path.relative_to(site_dir).parts
-        groups.setdefault(parts[:2] if parts[0] == "meetings" else parts[:1], []).append(path)
-    shards: list[list[Path]] = [[]]
-    for group in groups.values():
-        if shards[-1] and len(shards[-1]) + len(group) > pages_per_shard:
+def _shards(pages: list[SearchPage], pages_per_shard: int) -> list[list[SearchPage]]:
+    """Consecutive runs of about ``pages_per_shard`` pages; a meeting's pages are never split."""
+    shards: list[list[SearchPage]] = [[]]
+    for page in pages:
+        shard = shards[-1]
+        new_meeting = not shard or not page.meeting_id or page.meeting_id != shard[-1].meeting_id
+        if len(shard) >= pages_per_shard and new_meeting:
             shards.append([])
-        shards[-1].extend(group)
+        shards[-1].append(page)
     return shards
 
 
-def _index_shard(site_dir: Path, pages: list[Path], output: Path) -> None:
-    """Run Pagefind on a staging copy (hard links) of one shard's pages, at their own paths."""
-    staging = Path(tempfile.mkdtemp(prefix=".pagefind-shard-", dir=site_dir))
-    try:
-        for path in pages:
-            target = staging / path.relative_to(site_dir)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target)
-            except OSError:
-                shutil.copyfile(path, target)
-        command = [
-            sys.executable, "-m", "pagefind",
-            "--site", str(staging),
-            "--output-path", str(output),
-            "--exclude-selectors", EXCLUDE,
-            "--silent",
-        ]
-        result = subprocess.run(command, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise SearchIndexError(f"Pagefind could not index {site_dir}:\n{result.stdout}{result.stderr}")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+async def _index_shard(pages: list[SearchPage], output: Path) -> None:
+    from pagefind.index import PagefindIndex
+
+    # Leaving the block writes the index to output_path (and an error inside it writes nothing).
+    async with PagefindIndex(config={"force_language": "zh", "output_path": str(output.resolve())}) as index:
+        for order, page in enumerate(pages):
+            await index.add_custom_record(
+                url=page.url or "/",
+                content=page.content(),
+                language="zh",
+                meta=page.meta(),
+                filters=page.filters(),
+                sort={"order": f"{order:06d}"},
+            )

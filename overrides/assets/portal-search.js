@@ -1,8 +1,12 @@
-// The portal's search box: Pagefind's index, queried with the same character-pair tokens
-// that macros/search.py adds to every page, so any Chinese word inside a sentence is found.
+// The portal's search box in the site header. The index (Pagefind, written by macros/search.py)
+// holds character-pair tokens; the query is turned into the same tokens here, so any Chinese
+// word inside a sentence is found. Results show excerpts cut from each page's real text (kept
+// in the index's metadata), with the query marked; opening one marks the query on that page.
 (function () {
   "use strict";
   var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+  var PAGE_SIZE = 10;
+  var KIND_ORDER = ["报告", "议程", "清单", "其他"];
 
   function hex(ch) { return ("0000" + ch.codePointAt(0).toString(16)).slice(-5); }
 
@@ -28,63 +32,312 @@
     });
   }
 
+  // Whether a page (as Pagefind returns it: its content is the tokens and the non-Chinese words)
+  // holds every token of a query: a character pair exactly, anything else as a word's beginning.
+  function holdsTokens(tokens) {
+    var wanted = tokens.toLowerCase().split(/\s+/).filter(Boolean);
+    return function (page) {
+      var words = String(page.content || "").toLowerCase().split(/[\s,.;:!?()，。；：、（）《》“”]+/);
+      var exact = new Set(words);
+      return wanted.every(function (token) {
+        if (/^c[0-9a-f]{10}$/.test(token)) { return exact.has(token); }
+        return words.some(function (word) { return word.indexOf(token) === 0; });
+      });
+    };
+  }
+
+  // Where the query occurs in a text: [start, end) ranges, in order, not overlapping. The whole
+  // query first; failing that each of its words; failing that each of its character pairs.
+  function matches(text, query) {
+    var haystack = text.toLowerCase();
+    var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    var tries = [[words.join(" ")], words];
+    var pairs = [];
+    words.forEach(function (word) {
+      for (var i = 0; i + 1 < word.length; i++) { pairs.push(word.slice(i, i + 2)); }
+    });
+    tries.push(pairs);
+    for (var t = 0; t < tries.length; t++) {
+      var found = [];
+      tries[t].forEach(function (needle) {
+        if (!needle) { return; }
+        for (var at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + needle.length)) {
+          found.push([at, at + needle.length]);
+        }
+      });
+      if (found.length) {
+        found.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+        var merged = [];
+        found.forEach(function (range) {
+          var prev = merged[merged.length - 1];
+          if (prev && range[0] <= prev[1]) { prev[1] = Math.max(prev[1], range[1]); } else { merged.push(range.slice()); }
+        });
+        return merged;
+      }
+    }
+    return [];
+  }
+
+  // One or two passages of the page's text around the first matches, the matches in <mark>.
+  function excerpts(text, query) {
+    var flat = text.replace(/\s*\n\s*/g, " ");
+    var ranges = matches(flat, query);
+    var out = [];
+    var covered = -1;
+    for (var i = 0; i < ranges.length && out.length < 2; i++) {
+      if (ranges[i][0] < covered) { continue; }
+      var start = Math.max(0, ranges[i][0] - 24);
+      var end = Math.min(flat.length, ranges[i][1] + 56);
+      var html = "";
+      var at = start;
+      ranges.forEach(function (range) {
+        if (range[0] < start || range[1] > end) { return; }
+        html += escapeHtml(flat.slice(at, range[0])) + "<mark>" + escapeHtml(flat.slice(range[0], range[1])) + "</mark>";
+        at = range[1];
+      });
+      html += escapeHtml(flat.slice(at, end));
+      out.push((start > 0 ? "…" : "") + html + (end < flat.length ? "…" : ""));
+      covered = end;
+    }
+    return out;
+  }
+
   function start(box) {
-    var base = box.getAttribute("data-base");
-    var input = box.querySelector("input");
+    var input = box.querySelector(".portal-search__input");
+    var panel = box.querySelector(".portal-search__panel");
     var list = box.querySelector(".portal-search__results");
     var status = box.querySelector(".portal-search__status");
-    var pagefind = null;
+    var more = box.querySelector(".portal-search__more");
+    var selects = box.querySelectorAll(".portal-search__filter");
+    var indexUrl = new URL(box.getAttribute("data-index"), document.baseURI);
+    var engines = null;
     var latest = 0;
+    var current = null;
+    var active = -1;
 
-    function at(path) { return new URL(base + path, document.baseURI).href; }
-
-    // The index comes in shards (see macros/search.py): the first is loaded, the others merged into it.
+    // The index may come in shards (see macros/search.py), each a Pagefind bundle of its own,
+    // in the order results are listed.
     async function open() {
-      var manifest = await (await fetch(at("pagefind/shards.json"))).json();
-      var engine = await import(at("pagefind/" + manifest.shards[0] + "pagefind.js"));
-      await engine.options({});
-      for (var i = 1; i < manifest.shards.length; i++) {
-        await engine.mergeIndex(new URL(at("pagefind/" + manifest.shards[i])).pathname);
-      }
-      return engine;
+      var manifest = await (await fetch(indexUrl)).json();
+      return Promise.all(manifest.shards.map(async function (shard) {
+        var engine = await import(new URL(shard + "pagefind.js", indexUrl).href);
+        // Pagefind's web worker fails to start in Chromium here and costs a 5 s timeout; the main thread is quick enough.
+        await engine.options({ noWorker: true, excerptLength: 0 });
+        return engine;
+      }));
     }
 
     function load() {
-      if (!pagefind) { pagefind = open(); }
-      return pagefind;
+      if (!engines) {
+        engines = open();
+        engines.then(fillFilters);
+      }
+      return engines;
+    }
+
+    async function fillFilters(all) {
+      var counts = {};
+      for (var i = 0; i < all.length; i++) {
+        var filters = await all[i].filters();
+        Object.keys(filters).forEach(function (key) {
+          counts[key] = counts[key] || {};
+          Object.keys(filters[key]).forEach(function (value) {
+            counts[key][value] = (counts[key][value] || 0) + filters[key][value];
+          });
+        });
+      }
+      selects.forEach(function (select) {
+        var key = select.getAttribute("data-filter");
+        var values = Object.keys(counts[key] || {});
+        if (key === "year") { values.sort().reverse(); }
+        else if (key === "kind") { values.sort(function (a, b) { return KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b); }); }
+        else { values.sort(function (a, b) { return a.localeCompare(b, "zh"); }); }
+        values.forEach(function (value) {
+          var option = document.createElement("option");
+          option.value = value;
+          option.textContent = key === "year" ? value + "年" : value;
+          select.appendChild(option);
+        });
+      });
+    }
+
+    function chosenFilters() {
+      var filters = {};
+      selects.forEach(function (select) {
+        if (select.value) { filters[select.getAttribute("data-filter")] = select.value; }
+      });
+      return filters;
+    }
+
+    // Pagefind answers a query whose word is missing from an index with near matches (typo
+    // tolerance, metadata), so results are checked against the tokens each page holds: a shard
+    // whose best result lacks a token holds no page with the query at all.
+    async function search(query) {
+      var all = await load();
+      var tokens = queryTokens(query);
+      var holds = holdsTokens(tokens);
+      var options = { filters: chosenFilters(), sort: { order: "asc" } };
+      var answers = await Promise.all(all.map(function (engine) { return engine.search(tokens, options); }));
+      var results = [];
+      for (var i = 0; i < answers.length; i++) {
+        var found = answers[i].results.filter(function (r) { return r.words.length > 0; });
+        if (found.length && holds(await found[0].data())) { results = results.concat(found); }
+      }
+      return { results: results, holds: holds };
+    }
+
+    function pageUrl(page, query) {
+      var url = new URL(page.url, location.href);
+      url.searchParams.set("q", query);
+      return url.pathname + url.search;
+    }
+
+    // Results arrive in meeting order (see macros/search.py); a meeting's pages share one group.
+    function renderItems(pages, query) {
+      pages.forEach(function (page) {
+        var name = page.meta.meeting || "";
+        var group = list.lastElementChild;
+        if (!group || group.getAttribute("data-meeting") !== name) {
+          list.insertAdjacentHTML("beforeend", '<li class="portal-search__group" data-meeting="' + escapeHtml(name) + '">' +
+            '<p class="portal-search__meeting">' + escapeHtml(name || "其他页面") + "</p><ol></ol></li>");
+          group = list.lastElementChild;
+        }
+        group.querySelector("ol").insertAdjacentHTML("beforeend", '<li class="portal-search__item">' +
+          '<a class="portal-search__link" href="' + escapeHtml(pageUrl(page, query)) + '">' + escapeHtml(page.meta.title || page.url) + "</a>" +
+          '<span class="portal-search__kind">' + escapeHtml(page.meta.kind || "") + "</span>" +
+          excerpts(page.meta.text || "", query).map(function (e) { return '<p class="portal-search__excerpt">' + e + "</p>"; }).join("") +
+          "</li>");
+      });
+    }
+
+    async function showMore(ticket) {
+      var batch = current.results.slice(current.next, current.next + PAGE_SIZE);
+      current.next += batch.length;
+      var pages = await Promise.all(batch.map(function (r) { return r.data(); }));
+      if (ticket !== latest) { return; }
+      renderItems(pages.filter(current.holds), current.query);
+      more.hidden = current.next >= current.results.length;
     }
 
     async function run() {
       var query = input.value.trim();
       var ticket = ++latest;
-      if (!query) { list.innerHTML = ""; status.textContent = ""; return; }
-      var engine = await load();
-      var search = await engine.search(queryTokens(query));
-      var pages = await Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }));
+      active = -1;
+      if (!query) { clear(false); return; }
+      panel.hidden = false;
+      var answer = await search(query);
+      var results = answer.results;
       if (ticket !== latest) { return; }
-      status.textContent = search.results.length ? "找到 " + search.results.length + " 个页面" : "没有找到包含“" + query + "”的页面";
-      list.innerHTML = pages.map(function (page) {
-        return '<li><a class="portal-search__link" href="' + escapeHtml(page.url) + '">' +
-          escapeHtml(page.meta.title || page.url) + "</a></li>";
-      }).join("");
+      current = { query: query, results: results, holds: answer.holds, next: 0 };
+      list.innerHTML = "";
+      status.textContent = results.length ? "找到 " + results.length + " 个页面" : "没有找到包含“" + query + "”的页面";
+      more.hidden = true;
+      await showMore(ticket);
     }
 
-    box.portalSearch = async function (query) {
-      var engine = await load();
-      var search = await engine.search(queryTokens(query));
-      var pages = await Promise.all(search.results.map(function (r) { return r.data(); }));
-      return pages.map(function (page) { return page.url; });
-    };
+    function clear(empty) {
+      latest++;
+      if (empty) { input.value = ""; }
+      list.innerHTML = "";
+      status.textContent = "";
+      more.hidden = true;
+      panel.hidden = true;
+      current = null;
+      active = -1;
+    }
+
+    function links() { return list.querySelectorAll(".portal-search__link"); }
+
+    function move(step) {
+      var all = links();
+      if (!all.length) { return; }
+      if (active >= 0 && all[active]) { all[active].classList.remove("portal-search__link--active"); }
+      active = Math.max(0, Math.min(all.length - 1, active + step));
+      all[active].classList.add("portal-search__link--active");
+      all[active].scrollIntoView({ block: "nearest" });
+    }
+
     input.addEventListener("input", run);
-    input.addEventListener("focus", load, { once: true });
+    input.addEventListener("focus", function () {
+      load();
+      if (current) { panel.hidden = false; }
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        move(event.key === "ArrowDown" ? 1 : -1);
+      } else if (event.key === "Enter") {
+        var target = links()[Math.max(active, 0)];
+        if (target) { event.preventDefault(); location.href = target.href; }
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        clear(true);
+      }
+    });
+    selects.forEach(function (select) { select.addEventListener("change", run); });
+    more.addEventListener("click", function () { showMore(latest); });
+    document.addEventListener("click", function (event) {
+      if (!box.contains(event.target)) { panel.hidden = true; }
+    });
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+      if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        input.focus();
+      }
+    });
+
+    box.portalSearch = async function (query) {
+      var answer = await search(query);
+      var pages = await Promise.all(answer.results.map(function (r) { return r.data(); }));
+      return pages.filter(answer.holds).map(function (page) { return page.url; });
+    };
+  }
+
+  // On arrival from a result (?q=…): mark the query in the page's content and scroll to the first match.
+  function markArrival() {
+    var query = new URLSearchParams(location.search).get("q");
+    var content = document.querySelector(".md-content article");
+    if (!query || !query.trim() || !content) { return; }
+    var nodes = [];
+    var text = "";
+    var walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        return node.parentElement.closest("script, style, mark, .headerlink, .portal-crumbs") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    while (walker.nextNode()) {
+      nodes.push({ node: walker.currentNode, start: text.length });
+      text += walker.currentNode.nodeValue;
+    }
+    var ranges = matches(text, query.trim());
+    nodes.forEach(function (entry) {
+      var node = entry.node;
+      var end = entry.start + node.nodeValue.length;
+      var local = ranges.filter(function (r) { return r[0] < end && r[1] > entry.start; });
+      for (var i = local.length - 1; i >= 0; i--) {
+        var from = Math.max(local[i][0], entry.start) - entry.start;
+        var to = Math.min(local[i][1], end) - entry.start;
+        var piece = node.splitText(from);
+        piece.splitText(to - from);
+        var mark = document.createElement("mark");
+        mark.className = "portal-hit";
+        piece.parentNode.replaceChild(mark, piece);
+        mark.appendChild(piece);
+      }
+    });
+    var first = content.querySelector("mark.portal-hit");
+    if (first) { first.scrollIntoView({ block: "center" }); }
   }
 
   window.portalQueryTokens = queryTokens;
+  window.portalExcerpts = excerpts;
   window.portalSearch = function (query) {
-    var box = document.querySelector(".portal-search");
-    return box.portalSearch(query);
+    return document.querySelector(".portal-search").portalSearch(query);
   };
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".portal-search").forEach(start);
+    markArrival();
   });
 })();
