@@ -10,17 +10,20 @@ it contains every character pair of the query.
 
 The terms go to Pagefind through its Python indexing API as one record a page,
 never into the pages themselves. A record also carries what a result shows: the
-page's title, its meeting and kind, and its plain text, from which the search
-box cuts excerpts around the query (the index holds only tokens).
+page's title, its meeting and kind. The page's plain text, from which the search
+box cuts excerpts around the query (the index holds only tokens), is a small
+gzip file of its own beside the index, fetched only for the results shown.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import html as html_lib
 import json
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,8 +125,22 @@ class SearchPage:
             filters.update(year=[str(self.year)], group=[self.group])
         return filters
 
-    def meta(self) -> dict[str, str]:
-        return {"title": self.title, "meeting": self.meeting, "kind": KINDS[self.kind], "text": self.text}
+    def meta(self, number: int) -> dict[str, str]:
+        """What a result shows; ``number`` names the file of the page's text (``text/<number>.gz``)."""
+        return {"title": self.title, "meeting": self.meeting, "kind": KINDS[self.kind], "number": str(number)}
+
+    def record_html(self, number: int) -> str:
+        """The page as Pagefind reads it: the indexed content, and metadata, filters and the sort key
+        (its place among results) as attributes, so that no value is parsed for commas or colons."""
+        tags = [_attribute_tag("meta", key, value) for key, value in self.meta(number).items()]
+        tags += [_attribute_tag("filter", key, value) for key, values in self.filters().items() for value in values]
+        tags.append(_attribute_tag("sort", "order", f"{number:06d}"))
+        body = html_lib.escape(self.content())
+        return f'<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">{"".join(tags)}</head>\n<body><main data-pagefind-body><p>{body}</p></main></body></html>\n'
+
+
+def _attribute_tag(kind: str, key: str, value: str) -> str:
+    return f'<meta data-pagefind-{kind}="{key}[content]" content="{html_lib.escape(value, quote=True)}">'
 
 
 class SearchIndex:
@@ -163,44 +180,47 @@ class SearchIndex:
 
 
 def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PAGES_PER_SHARD) -> None:
-    """Index ``pages`` (already in result order) into shards under ``output``; nothing is staged elsewhere."""
+    """Index ``pages`` (already in result order) into shards under ``output``, and write each page's
+    text to ``output/text/``; nothing is staged anywhere else."""
     shutil.rmtree(output, ignore_errors=True)
-    shards = _shards(pages, pages_per_shard)
+    texts = output / "text"
+    texts.mkdir(parents=True)
+    for number, page in enumerate(pages):
+        (texts / f"{number}.gz").write_bytes(gzip.compress(page.text.encode("utf-8"), mtime=0))
+    shards = _shards(list(enumerate(pages)), pages_per_shard)
     for number, shard in enumerate(shards):
         try:
             asyncio.run(_index_shard(shard, output / str(number)))
-        except SearchIndexError:
-            raise
         except Exception as exc:  # the Pagefind service reports its failures as plain exceptions
             raise SearchIndexError(f"Pagefind could not write the search index to {output}: {exc}") from exc
     manifest = {"shards": [f"{number}/" for number in range(len(shards))]}
-    output.mkdir(parents=True, exist_ok=True)
     (output / "shards.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
-def _shards(pages: list[SearchPage], pages_per_shard: int) -> list[list[SearchPage]]:
-    """Consecutive runs of about ``pages_per_shard`` pages; a meeting's pages are never split."""
-    shards: list[list[SearchPage]] = [[]]
-    for page in pages:
+def _shards(pages: list[tuple[int, SearchPage]], pages_per_shard: int) -> list[list[tuple[int, SearchPage]]]:
+    """Consecutive runs of about ``pages_per_shard`` numbered pages; a meeting's pages are never split."""
+    shards: list[list[tuple[int, SearchPage]]] = [[]]
+    for number, page in pages:
         shard = shards[-1]
-        new_meeting = not shard or not page.meeting_id or page.meeting_id != shard[-1].meeting_id
+        new_meeting = not shard or not page.meeting_id or page.meeting_id != shard[-1][1].meeting_id
         if len(shard) >= pages_per_shard and new_meeting:
             shards.append([])
-        shards[-1].append(page)
+        shards[-1].append((number, page))
     return shards
 
 
-async def _index_shard(pages: list[SearchPage], output: Path) -> None:
+async def _index_shard(pages: list[tuple[int, SearchPage]], output: Path) -> None:
+    """Index one shard: each page as a small HTML record in a temporary folder (outside the site),
+    read by Pagefind in one request; its service answers each request a tenth of a second late,
+    so a record a request would take minutes at 4,000 pages."""
     from pagefind.index import PagefindIndex
 
-    # Leaving the block writes the index to output_path (and an error inside it writes nothing).
-    async with PagefindIndex(config={"force_language": "zh", "output_path": str(output.resolve())}) as index:
-        for order, page in enumerate(pages):
-            await index.add_custom_record(
-                url=page.url or "/",
-                content=page.content(),
-                language="zh",
-                meta=page.meta(),
-                filters=page.filters(),
-                sort={"order": f"{order:06d}"},
-            )
+    with tempfile.TemporaryDirectory(prefix="portal-search-") as staging:
+        for number, page in pages:
+            name = page.url if not page.url or page.url.endswith("/") else page.url + "/"
+            path = Path(staging, name, "index.html")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(page.record_html(number), encoding="utf-8")
+        # Leaving the block writes the index to output_path (an error inside it writes nothing).
+        async with PagefindIndex(config={"force_language": "zh", "output_path": str(output.resolve())}) as index:
+            await index.add_directory(staging)

@@ -52,7 +52,7 @@ def test_results_follow_the_meetings_with_the_report_first():
     ]
     report = index.ordered()[0]
     assert report.filters() == {"kind": ["报告"], "year": ["2022"], "group": ["甲党组"]}
-    assert report.meta()["meeting"] == "甲党组2022年度专题民主生活会"
+    assert report.meta(0) == {"title": "meetings/2022-a/report.md", "meeting": "甲党组2022年度专题民主生活会", "kind": "报告", "number": "0"}
     assert index.ordered()[4].filters() == {"kind": ["其他"], "year": ["2021"], "group": ["乙党组"]}
     assert index.ordered()[5].filters() == {"kind": ["其他"]}
 
@@ -62,6 +62,7 @@ def test_shards_never_split_a_meeting():
     for n in range(3):
         for kind in ("report", "agenda", "checklist", "index"):
             index.add(f"meetings/m{n}/{kind}.md", f"meetings/m{n}/{kind}/", kind, "<p>会议</p>")
-    shards = _shards(index.ordered(), 6)
+    shards = _shards(list(enumerate(index.ordered())), 6)
     assert [len(shard) for shard in shards] == [8, 4]
-    assert all(len({page.meeting_id for page in shard}) == len(shard) // 4 for shard in shards)
+    assert all(len({page.meeting_id for _, page in shard}) == len(shard) // 4 for shard in shards)
+    assert [number for shard in shards for number, _ in shard] == list(range(12))

@@ -1,7 +1,7 @@
 // The portal's search box in the site header. The index (Pagefind, written by macros/search.py)
 // holds character-pair tokens; the query is turned into the same tokens here, so any Chinese
-// word inside a sentence is found. Results show excerpts cut from each page's real text (kept
-// in the index's metadata), with the query marked; opening one marks the query on that page.
+// word inside a sentence is found. Results show excerpts cut from each page's real text (a small
+// file beside the index), with the query marked; opening one marks the query on that page.
 (function () {
   "use strict";
   var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
@@ -205,17 +205,30 @@
         group.querySelector("ol").insertAdjacentHTML("beforeend", '<li class="portal-search__item">' +
           '<a class="portal-search__link" href="' + escapeHtml(pageUrl(page, query)) + '">' + escapeHtml(page.meta.title || page.url) + "</a>" +
           '<span class="portal-search__kind">' + escapeHtml(page.meta.kind || "") + "</span>" +
-          excerpts(page.meta.text || "", query).map(function (e) { return '<p class="portal-search__excerpt">' + e + "</p>"; }).join("") +
+          excerpts(page.text, query).map(function (e) { return '<p class="portal-search__excerpt">' + e + "</p>"; }).join("") +
           "</li>");
       });
+    }
+
+    // A page's plain text (written gzip-compressed beside the index by macros/search.py).
+    async function pageText(page) {
+      var response = await fetch(new URL("text/" + page.meta.number + ".gz", indexUrl));
+      var bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        return new Response(stream).text();
+      }
+      return new TextDecoder().decode(bytes);  // a server that already unpacked it
     }
 
     async function showMore(ticket) {
       var batch = current.results.slice(current.next, current.next + PAGE_SIZE);
       current.next += batch.length;
-      var pages = await Promise.all(batch.map(function (r) { return r.data(); }));
+      var pages = (await Promise.all(batch.map(function (r) { return r.data(); }))).filter(current.holds);
+      var texts = await Promise.all(pages.map(pageText));
       if (ticket !== latest) { return; }
-      renderItems(pages.filter(current.holds), current.query);
+      pages.forEach(function (page, i) { page.text = texts[i]; });
+      renderItems(pages, current.query);
       more.hidden = current.next >= current.results.length;
     }
 
