@@ -48,11 +48,12 @@ KINDS = {"report": "报告", "agenda": "议程", "checklist": "清单", "other":
 """Kinds of page a search can be narrowed to, as the filter names them."""
 _KIND_ORDER = {"report": 0, "agenda": 1, "checklist": 2}
 
-PAGES_PER_SHARD = 5000
-"""Pagefind keeps a whole index in memory while writing it, so a very large site is indexed in
-shards of this many pages, each by its own Pagefind process. Shards follow the order of results
-(newest meetings first), so the search box reads them one after the other
-(``pagefind/shards.json`` lists them)."""
+PAGES_PER_SHARD = 1000
+"""Pagefind keeps a whole index in memory while writing it (about 1 GB for 4,000 pages of ours),
+so the index is written in shards of about this many pages, each by its own Pagefind process.
+Shards follow the order of results (newest meetings first): the search box searches them one
+after the other and shows the first results as soon as it has a page of them
+(``pagefind/shards.json`` lists the shards and the values of each filter)."""
 
 
 class SearchIndexError(RuntimeError):
@@ -193,8 +194,15 @@ def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PA
             asyncio.run(_index_shard(shard, output / str(number)))
         except Exception as exc:  # the Pagefind service reports its failures as plain exceptions
             raise SearchIndexError(f"Pagefind could not write the search index to {output}: {exc}") from exc
-    manifest = {"shards": [f"{number}/" for number in range(len(shards))]}
-    (output / "shards.json").write_text(json.dumps(manifest), encoding="utf-8")
+    offered: dict[str, set[str]] = {}
+    for page in pages:
+        for key, values in page.filters().items():
+            offered.setdefault(key, set()).update(values)
+    manifest = {
+        "shards": [f"{number}/" for number in range(len(shards))],
+        "filters": {key: sorted(values) for key, values in offered.items()},
+    }
+    (output / "shards.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
 
 
 def _shards(pages: list[tuple[int, SearchPage]], pages_per_shard: int) -> list[list[tuple[int, SearchPage]]]:

@@ -110,45 +110,46 @@
     var more = box.querySelector(".portal-search__more");
     var selects = box.querySelectorAll(".portal-search__filter");
     var indexUrl = new URL(box.getAttribute("data-index"), document.baseURI);
-    var engines = null;
+    var manifest = null;
+    var engines = [];
     var latest = 0;
     var current = null;
     var active = -1;
 
-    // The index may come in shards (see macros/search.py), each a Pagefind bundle of its own,
-    // in the order results are listed.
-    async function open() {
-      var manifest = await (await fetch(indexUrl)).json();
-      return Promise.all(manifest.shards.map(async function (shard) {
-        var engine = await import(new URL(shard + "pagefind.js", indexUrl).href);
-        // Pagefind's web worker fails to start in Chromium here and costs a 5 s timeout; the main thread is quick enough.
-        await engine.options({ noWorker: true, excerptLength: 0 });
-        return engine;
-      }));
+    // pagefind/shards.json: the shards of the index, in the order results are listed, and the
+    // values each filter offers.
+    function loadManifest() {
+      if (!manifest) {
+        manifest = fetch(indexUrl).then(function (response) { return response.json(); });
+        manifest.then(fillFilters);
+      }
+      return manifest;
     }
 
-    function load() {
-      if (!engines) {
-        engines = open();
-        engines.then(fillFilters);
+    // Shard 0's bundle is imported; the other shards are further instances of the same engine,
+    // made only when a search reaches them.
+    function engine(number) {
+      if (!engines[number]) {
+        engines[number] = (async function () {
+          var shards = (await loadManifest()).shards;
+          var first = await import(new URL(shards[0] + "pagefind.js", indexUrl).href);
+          // Pagefind's web worker did not start in Chromium here, and waiting for it costs 5 s.
+          var options = { noWorker: true, excerptLength: 0 };
+          if (number === 0) {
+            await first.options(options);
+            return first;
+          }
+          options.basePath = new URL(shards[number], indexUrl).pathname;
+          return first.createInstance(options);
+        })();
       }
-      return engines;
+      return engines[number];
     }
 
-    async function fillFilters(all) {
-      var counts = {};
-      for (var i = 0; i < all.length; i++) {
-        var filters = await all[i].filters();
-        Object.keys(filters).forEach(function (key) {
-          counts[key] = counts[key] || {};
-          Object.keys(filters[key]).forEach(function (value) {
-            counts[key][value] = (counts[key][value] || 0) + filters[key][value];
-          });
-        });
-      }
+    function fillFilters(loaded) {
       selects.forEach(function (select) {
         var key = select.getAttribute("data-filter");
-        var values = Object.keys(counts[key] || {});
+        var values = (loaded.filters[key] || []).slice();
         if (key === "year") { values.sort().reverse(); }
         else if (key === "kind") { values.sort(function (a, b) { return KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b); }); }
         else { values.sort(function (a, b) { return a.localeCompare(b, "zh"); }); }
@@ -169,19 +170,21 @@
       return filters;
     }
 
-    // Pagefind answers a query whose word is missing from an index with near matches (typo
-    // tolerance, metadata), so results are checked against the tokens each page holds: a shard
-    // whose best result lacks a token holds no page with the query at all.
-    async function search(query) {
-      var all = await load();
+    // Searches the shards one after the other and calls back after each (stopping if it answers
+    // false). Pagefind answers a query whose word is missing from an index with near matches
+    // (typo tolerance, metadata), so results are checked against the tokens each page holds:
+    // a shard whose first result lacks a token holds no page with the query at all.
+    async function searchShards(query, afterShard) {
+      var shards = (await loadManifest()).shards;
       var tokens = queryTokens(query);
       var holds = holdsTokens(tokens);
       var options = { filters: chosenFilters(), sort: { order: "asc" } };
-      var answers = await Promise.all(all.map(function (engine) { return engine.search(tokens, options); }));
       var results = [];
-      for (var i = 0; i < answers.length; i++) {
-        var found = answers[i].results.filter(function (r) { return r.words.length > 0; });
+      for (var i = 0; i < shards.length; i++) {
+        var answer = await (await engine(i)).search(tokens, options);
+        var found = answer.results.filter(function (r) { return r.words.length > 0; });
         if (found.length && holds(await found[0].data())) { results = results.concat(found); }
+        if (afterShard && (await afterShard(results, holds, i === shards.length - 1)) === false) { return null; }
       }
       return { results: results, holds: holds };
     }
@@ -232,20 +235,35 @@
       more.hidden = current.next >= current.results.length;
     }
 
+    // The first results are shown as soon as the shards searched so far hold a page of them
+    // (the first shard holds the newest meetings); the count follows when all are searched.
     async function run() {
       var query = input.value.trim();
       var ticket = ++latest;
       active = -1;
       if (!query) { clear(false); return; }
       panel.hidden = false;
-      var answer = await search(query);
-      var results = answer.results;
-      if (ticket !== latest) { return; }
-      current = { query: query, results: results, holds: answer.holds, next: 0 };
-      list.innerHTML = "";
-      status.textContent = results.length ? "找到 " + results.length + " 个页面" : "没有找到包含“" + query + "”的页面";
-      more.hidden = true;
-      await showMore(ticket);
+      var shown = false;
+      await searchShards(query, async function (results, holds, last) {
+        if (ticket !== latest) { return false; }
+        if (!shown && (results.length >= PAGE_SIZE || last)) {
+          shown = true;
+          current = { query: query, results: results, holds: holds, next: 0 };
+          list.innerHTML = "";
+          await showMore(ticket);
+          if (ticket !== latest) { return false; }
+        }
+        if (shown) {
+          current.results = results;
+          more.hidden = current.next >= results.length;
+        }
+        if (!last) {
+          status.textContent = "已找到 " + results.length + " 个页面，正在继续查找……";
+        } else {
+          status.textContent = results.length ? "找到 " + results.length + " 个页面" : "没有找到包含“" + query + "”的页面";
+        }
+        return true;
+      });
     }
 
     function clear(empty) {
@@ -272,7 +290,7 @@
 
     input.addEventListener("input", run);
     input.addEventListener("focus", function () {
-      load();
+      engine(0);
       if (current) { panel.hidden = false; }
     });
     input.addEventListener("keydown", function (event) {
@@ -302,7 +320,7 @@
     });
 
     box.portalSearch = async function (query) {
-      var answer = await search(query);
+      var answer = await searchShards(query);
       var pages = await Promise.all(answer.results.map(function (r) { return r.data(); }));
       return pages.filter(answer.holds).map(function (page) { return page.url; });
     };
