@@ -206,11 +206,12 @@ def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PA
 
 
 def _shards(pages: list[tuple[int, SearchPage]], pages_per_shard: int) -> list[list[tuple[int, SearchPage]]]:
-    """Consecutive runs of about ``pages_per_shard`` numbered pages; a meeting's pages are never split."""
+    """Consecutive runs of about ``pages_per_shard`` numbered pages; a meeting's pages are never split,
+    and the few pages of no meeting (listed last) join the last shard."""
     shards: list[list[tuple[int, SearchPage]]] = [[]]
     for number, page in pages:
         shard = shards[-1]
-        new_meeting = not shard or not page.meeting_id or page.meeting_id != shard[-1][1].meeting_id
+        new_meeting = bool(page.meeting_id) and (not shard or page.meeting_id != shard[-1][1].meeting_id)
         if len(shard) >= pages_per_shard and new_meeting:
             shards.append([])
         shards[-1].append((number, page))
