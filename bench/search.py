@@ -23,11 +23,14 @@ from pathlib import Path
 from macros.pdf import CHROMIUM_ARGS
 
 ENGINES = {
-    "pagefind": {"input": ".portal-search__input", "result": ".portal-search__link", "paths": ("/pagefind/", "portal-search.js")},
+    "pagefind": {
+        "input": ".portal-search__input", "result": ".portal-search__link", "none": ".portal-search__status",
+        "paths": ("/pagefind/", "portal-search.js"),
+    },
     "material": {"input": ".md-search__input", "result": ".md-search-result__item", "paths": ("/search/", "/assets/javascripts/workers/")},
 }
 QUERIES = [
-    "王建国", "谈心谈话", "征求意见", "对照检查", "组通", "县财政局党组",
+    "王建国", "邱霞刚", "谈心谈话", "征求意见", "对照检查", "组通", "县财政局党组",
     "开展批评和自我批评", "民主生活会准备工作情况报告", "县发展和改革局党组17", "专题民主生活会", "深刻剖析反思",
 ]
 
@@ -89,16 +92,25 @@ def measure(site: Path, engine: str, queries=QUERIES, repeats: int = 3, chromium
                     sizes = request.sizes()
                     received.append((request.url, sizes["responseBodySize"] + sizes["responseHeadersSize"]))
 
+                before: set = set()
+                answered = False
+                context.on("request", lambda request: None if answered else before.add(request))
                 context.on("requestfinished", finished)
                 page.goto(base, wait_until="load")
                 page.click(spec["input"])
                 started = time.perf_counter()
                 page.fill(spec["input"], query)
-                page.wait_for_selector(spec["result"], timeout=120_000)
+                # The first result, or the answer that there is none.
+                page.wait_for_function(
+                    "([result, none]) => document.querySelector(result) || (none && document.querySelector(none)?.textContent.startsWith('没有找到'))",
+                    arg=[spec["result"], spec.get("none")], timeout=120_000, polling="raf",
+                )
                 times.append((time.perf_counter() - started) * 1000)
-                page.wait_for_timeout(200)
-                total = sum(n for _, n in received)
-                search = sum(n for url, n in received if any(p in url for p in spec["paths"]))
+                answered = True
+                page.wait_for_timeout(300)  # let the requests made before the answer finish being counted
+                urls = {request.url for request in before}
+                total = sum(n for url, n in received if url in urls)
+                search = sum(n for url, n in received if url in urls and any(p in url for p in spec["paths"]))
                 all_bytes.append(total)
                 search_bytes.append(search)
                 context.close()

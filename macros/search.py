@@ -54,6 +54,9 @@ so the index is written in shards of about this many pages, each by its own Page
 Shards follow the order of results (newest meetings first): the search box searches them one
 after the other and shows the first results as soon as it has a page of them
 (``pagefind/shards.json`` lists the shards and the values of each filter)."""
+FIRST_SHARD_PAGES = 100
+"""The first shard is small: the time Pagefind takes grows with the pages a query's common
+character pairs occur on, and a page of results for a common phrase is found in it."""
 
 
 class SearchIndexError(RuntimeError):
@@ -188,7 +191,7 @@ def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PA
     texts.mkdir(parents=True)
     for number, page in enumerate(pages):
         (texts / f"{number}.gz").write_bytes(gzip.compress(page.text.encode("utf-8"), mtime=0))
-    shards = _shards(list(enumerate(pages)), pages_per_shard)
+    shards = _shards(list(enumerate(pages)), pages_per_shard, min(pages_per_shard, FIRST_SHARD_PAGES))
     for number, shard in enumerate(shards):
         try:
             asyncio.run(_index_shard(shard, output / str(number)))
@@ -205,14 +208,16 @@ def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PA
     (output / "shards.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
 
 
-def _shards(pages: list[tuple[int, SearchPage]], pages_per_shard: int) -> list[list[tuple[int, SearchPage]]]:
+def _shards(
+    pages: list[tuple[int, SearchPage]], pages_per_shard: int, first_shard: int = FIRST_SHARD_PAGES,
+) -> list[list[tuple[int, SearchPage]]]:
     """Consecutive runs of about ``pages_per_shard`` numbered pages; a meeting's pages are never split,
     and the few pages of no meeting (listed last) join the last shard."""
     shards: list[list[tuple[int, SearchPage]]] = [[]]
     for number, page in pages:
         shard = shards[-1]
         new_meeting = bool(page.meeting_id) and (not shard or page.meeting_id != shard[-1][1].meeting_id)
-        if len(shard) >= pages_per_shard and new_meeting:
+        if len(shard) >= (first_shard if len(shards) == 1 else pages_per_shard) and new_meeting:
             shards.append([])
         shards[-1].append((number, page))
     return shards

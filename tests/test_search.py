@@ -63,7 +63,15 @@ def test_shards_never_split_a_meeting():
         for kind in ("report", "agenda", "checklist", "index"):
             index.add(f"meetings/m{n}/{kind}.md", f"meetings/m{n}/{kind}/", kind, "<p>会议</p>")
     index.add("guide.md", "guide/", "使用说明", "<p>说明</p>")
-    shards = _shards(list(enumerate(index.ordered())), 6)
+    shards = _shards(list(enumerate(index.ordered())), 6, first_shard=6)
     assert [len(shard) for shard in shards] == [8, 5]
     assert [sorted({page.meeting_id for _, page in shard}) for shard in shards] == [["m0", "m1"], ["", "m2"]]
     assert [number for shard in shards for number, _ in shard] == list(range(13))
+
+
+def test_the_first_shard_is_small():
+    index = SearchIndex([meeting(f"m{n}", f"第{n}党组", 2021) for n in range(4)])
+    for n in range(4):
+        for kind in ("report", "agenda", "checklist", "index"):
+            index.add(f"meetings/m{n}/{kind}.md", f"meetings/m{n}/{kind}/", kind, "<p>会议</p>")
+    assert [len(shard) for shard in _shards(list(enumerate(index.ordered())), 8, first_shard=2)] == [4, 8, 4]

@@ -10,14 +10,20 @@
 
   function hex(ch) { return ("0000" + ch.codePointAt(0).toString(16)).slice(-5); }
 
-  function queryTokens(query) {
+  // The query as the index holds it (macros/search.py has the Python twin). With ``cover``, a run
+  // of COVER_FROM characters or more keeps only every other pair (and the last), enough to find
+  // a long phrase at half the work; results are then checked against all its pairs.
+  var COVER_FROM = 8;
+  function queryTokens(query, cover) {
     var out = [];
     var last = 0;
     query.replace(CJK, function (run, at) {
       var before = query.slice(last, at).trim();
       if (before) { out.push(before); }
       if (run.length === 1) { out.push("c" + hex(run)); }
-      for (var i = 0; i + 1 < run.length; i++) { out.push("c" + hex(run[i]) + hex(run[i + 1])); }
+      var step = cover && run.length >= COVER_FROM ? 2 : 1;
+      for (var i = 0; i + 1 < run.length; i += step) { out.push("c" + hex(run[i]) + hex(run[i + 1])); }
+      if (step === 2 && run.length % 2 === 1) { out.push("c" + hex(run[run.length - 2]) + hex(run[run.length - 1])); }
       last = at + run.length;
       return run;
     });
@@ -135,12 +141,15 @@
           var first = await import(new URL(shards[0] + "pagefind.js", indexUrl).href);
           // Pagefind's web worker did not start in Chromium here, and waiting for it costs 5 s.
           var options = { noWorker: true, excerptLength: 0 };
+          var made = first;
           if (number === 0) {
             await first.options(options);
-            return first;
+          } else {
+            options.basePath = new URL(shards[number], indexUrl).pathname;
+            made = first.createInstance(options);
           }
-          options.basePath = new URL(shards[number], indexUrl).pathname;
-          return first.createInstance(options);
+          made.init();  // starts loading the engine and the index's metadata now, not at the first search
+          return made;
         })();
       }
       return engines[number];
@@ -170,19 +179,25 @@
       return filters;
     }
 
+    // A result whose page data is fetched once, however often it is asked for.
+    function remember(result) {
+      var data = null;
+      return { data: function () { return data || (data = result.data()); } };
+    }
+
     // Searches the shards one after the other and calls back after each (stopping if it answers
     // false). Pagefind answers a query whose word is missing from an index with near matches
     // (typo tolerance, metadata), so results are checked against the tokens each page holds:
     // a shard whose first result lacks a token holds no page with the query at all.
     async function searchShards(query, afterShard) {
       var shards = (await loadManifest()).shards;
-      var tokens = queryTokens(query);
-      var holds = holdsTokens(tokens);
+      var holds = holdsTokens(queryTokens(query));
+      var terms = queryTokens(query, true);
       var options = { filters: chosenFilters(), sort: { order: "asc" } };
       var results = [];
       for (var i = 0; i < shards.length; i++) {
-        var answer = await (await engine(i)).search(tokens, options);
-        var found = answer.results.filter(function (r) { return r.words.length > 0; });
+        var answer = await (await engine(i)).search(terms, options);
+        var found = answer.results.filter(function (r) { return r.words.length > 0; }).map(remember);
         if (found.length && holds(await found[0].data())) { results = results.concat(found); }
         if (afterShard && (await afterShard(results, holds, i === shards.length - 1)) === false) { return null; }
       }
@@ -224,37 +239,44 @@
       return new TextDecoder().decode(bytes);  // a server that already unpacked it
     }
 
-    async function showMore(ticket) {
-      var batch = current.results.slice(current.next, current.next + PAGE_SIZE);
+    // Shows up to ``count`` more results, each as soon as it and those before it are ready.
+    async function showMore(ticket, count) {
+      var batch = current.results.slice(current.next, current.next + (count || PAGE_SIZE));
       current.next += batch.length;
-      var pages = (await Promise.all(batch.map(function (r) { return r.data(); }))).filter(current.holds);
-      var texts = await Promise.all(pages.map(pageText));
-      if (ticket !== latest) { return; }
-      pages.forEach(function (page, i) { page.text = texts[i]; });
-      renderItems(pages, current.query);
+      var ready = batch.map(async function (result) {
+        var page = await result.data();
+        if (!current.holds(page)) { return null; }
+        page.text = await pageText(page);
+        return page;
+      });
+      for (var i = 0; i < ready.length; i++) {
+        var page = await ready[i];
+        if (ticket !== latest) { return; }
+        if (page) { renderItems([page], current.query); }
+      }
       more.hidden = current.next >= current.results.length;
     }
 
-    // The first results are shown as soon as the shards searched so far hold a page of them
-    // (the first shard holds the newest meetings); the count follows when all are searched.
+    // Results are shown as soon as a shard holds some (the first shard holds the newest meetings),
+    // up to a page of them; the count follows when all shards are searched.
     async function run() {
       var query = input.value.trim();
       var ticket = ++latest;
       active = -1;
       if (!query) { clear(false); return; }
       panel.hidden = false;
-      var shown = false;
+      var fresh = true;
       await searchShards(query, async function (results, holds, last) {
         if (ticket !== latest) { return false; }
-        if (!shown && (results.length >= PAGE_SIZE || last)) {
-          shown = true;
+        if (fresh && (results.length || last)) {
+          fresh = false;
           current = { query: query, results: results, holds: holds, next: 0 };
           list.innerHTML = "";
-          await showMore(ticket);
-          if (ticket !== latest) { return false; }
         }
-        if (shown) {
+        if (!fresh) {
           current.results = results;
+          if (current.next < PAGE_SIZE) { await showMore(ticket, PAGE_SIZE - current.next); }
+          if (ticket !== latest) { return false; }
           more.hidden = current.next >= results.length;
         }
         if (!last) {
