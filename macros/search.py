@@ -227,7 +227,7 @@ async def _index_shard(pages: list[tuple[int, SearchPage]], output: Path) -> Non
     """Index one shard: each page as a small HTML record in a temporary folder (outside the site),
     read by Pagefind in one request; its service answers each request a tenth of a second late,
     so a record a request would take minutes at 4,000 pages."""
-    from pagefind.index import PagefindIndex
+    from pagefind.service import PagefindService
 
     with tempfile.TemporaryDirectory(prefix="portal-search-") as staging:
         for number, page in pages:
@@ -235,6 +235,29 @@ async def _index_shard(pages: list[tuple[int, SearchPage]], output: Path) -> Non
             path = Path(staging, name, "index.html")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(page.record_html(number), encoding="utf-8")
-        # Leaving the block writes the index to output_path (an error inside it writes nothing).
-        async with PagefindIndex(config={"force_language": "zh", "output_path": str(output.resolve())}) as index:
+        # The service is stopped on leaving this block, and it may still be writing files after
+        # it answered: wait until the index is complete on disk first.
+        async with PagefindService() as service:
+            index = await service.create_index({"force_language": "zh"})
             await index.add_directory(staging)
+            await index.write_files(output_path=str(output.resolve()))
+            await _written(output, len(pages))
+
+
+async def _written(output: Path, page_count: int, timeout: float = 300) -> None:
+    """Wait until Pagefind's entry file in ``output`` is complete and counts ``page_count`` pages,
+    and the pages' fragments and the index's metadata are there."""
+    waited = 0.0
+    while True:
+        try:
+            entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
+            counted = sum(language["page_count"] for language in entry["languages"].values())
+            metadata = all((output / f"pagefind.{language['hash']}.pf_meta").is_file() for language in entry["languages"].values())
+            if counted == page_count and metadata and len(list((output / "fragment").iterdir())) == page_count:
+                return
+        except (OSError, ValueError, KeyError):
+            pass
+        if waited >= timeout:
+            raise SearchIndexError(f"Pagefind did not finish writing the search index in {output}")
+        await asyncio.sleep(0.2)
+        waited += 0.2

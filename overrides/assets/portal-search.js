@@ -148,7 +148,6 @@
             options.basePath = new URL(shards[number], indexUrl).pathname;
             made = first.createInstance(options);
           }
-          made.init();  // starts loading the engine and the index's metadata now, not at the first search
           return made;
         })();
       }

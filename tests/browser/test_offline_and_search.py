@@ -12,7 +12,7 @@ import pytest
 from macros.search import query_tokens
 from tests.support import DATA, ROOT, html_text
 
-QUERIES = ["谈心谈话", "征求意见", "对照检查", "县政府办党组", "王建国", "组综"]
+QUERIES = ["谈心谈话", "征求意见", "对照检查", "县政府办党组", "王建国", "组综", "开展批评和自我批评"]
 
 
 def page_urls(site: Path, base: str) -> list[str]:
