@@ -8,8 +8,9 @@ ASCII tokens that no segmenter splits. The search box turns the query into the
 same tokens (``overrides/assets/portal-search.js``), so a page is found whenever
 it contains every character pair of the query.
 
-The terms go to Pagefind through its Python indexing API as one record a page,
-never into the pages themselves. A record also carries what a result shows: the
+The terms go to Pagefind through its Python indexing API as one small record a
+page (written for it alone, outside the site), never into the pages themselves.
+A record also carries what a result shows: the
 page's title, its meeting and kind. The page's plain text, from which the search
 box cuts excerpts around the query (the index holds only tokens), is a small
 gzip file of its own beside the index, fetched only for the results shown.
@@ -52,11 +53,11 @@ PAGES_PER_SHARD = 1000
 """Pagefind keeps a whole index in memory while writing it (about 1 GB for 4,000 pages of ours),
 so the index is written in shards of about this many pages, each by its own Pagefind process.
 Shards follow the order of results (newest meetings first): the search box searches them one
-after the other and shows the first results as soon as it has a page of them
+after the other and shows results as soon as a shard holds some
 (``pagefind/shards.json`` lists the shards and the values of each filter)."""
 FIRST_SHARD_PAGES = 100
 """The first shard is small: the time Pagefind takes grows with the pages a query's common
-character pairs occur on, and a page of results for a common phrase is found in it."""
+character pairs occur on, and the first results of a common phrase are found in it."""
 
 
 class SearchIndexError(RuntimeError):
