@@ -42,7 +42,8 @@ class Portal:
         if only and not meetings:
             raise DataErrors([DataError(f"data/meetings/{sorted(only)[0]}.yml", 0, "", "没有这个会议文件。请检查 ID。")])
         lead_days = {key: settings.lead_days[key] for key in DEFAULT_LEAD_DAYS}
-        return cls(root, meetings, Renderer(today=today or build_date(), lead_days=lead_days))
+        renderer = Renderer(today=today or build_date(), lead_days=lead_days, meeting_report_days=settings.meeting_report_days)
+        return cls(root, meetings, renderer)
 
     def pages(self) -> dict[str, str]:
         return meeting_pages(self.meetings, self.renderer)

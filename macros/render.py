@@ -15,12 +15,15 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import facts, rules
+from . import facts, rectification, rules
 from .text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_KINDS = ("overview", "report", "agenda", "checklist")
-PAGE_TITLES = {"overview": "概况", "report": "准备工作情况报告", "agenda": "会议议程", "checklist": "准备工作清单"}
+# Pages a meeting has only once there is something to show: its rectification list, the meeting held.
+AFTER_KINDS = ("rectification", "meeting-report")
+PAGE_TITLES = {"overview": "概况", "report": "准备工作情况报告", "agenda": "会议议程", "checklist": "准备工作清单",
+               "rectification": "整改清单", "meeting-report": "会议情况报告"}
 _END_PUNCTUATION = "。；：！？，"
 WARNINGS_MARKER = "<!-- portal-warnings -->"
 
@@ -81,9 +84,11 @@ def meeting_name(meeting) -> str:
 class Renderer:
     """Turns loaded meetings into Markdown pages."""
 
-    def __init__(self, template_dir: Path = TEMPLATES, today: dt.date | None = None, lead_days: dict | None = None):
+    def __init__(self, template_dir: Path = TEMPLATES, today: dt.date | None = None, lead_days: dict | None = None,
+                 meeting_report_days: int = rectification.DEFAULT_REPORT_DAYS):
         self.today = today or dt.date.today()
         self.lead_days = lead_days
+        self.meeting_report_days = meeting_report_days
         self._checklists: dict = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(template_dir)),
@@ -105,6 +110,7 @@ class Renderer:
         )
         self.env.globals.update(
             paragraph=paragraph,
+            **self._rectification_globals(),
             report_title=report_title,
             meeting_name=meeting_name,
             secretary=facts.secretary,
@@ -115,6 +121,27 @@ class Renderer:
             material_rank=rules.material_rank,
             page_titles=PAGE_TITLES,
             warnings_marker=Markup(WARNINGS_MARKER),
+        )
+
+    def _rectification_globals(self) -> dict:
+        """What the templates need of the rectification list, the meeting held and the previous year."""
+        return dict(
+            cite=facts.read,
+            previous_meeting=rectification.previous_meeting,
+            previous_counts=previous_counts,
+            previous_year=rectification.previous_year,
+            has_rectification_list=rectification.has_list,
+            rectification_counts=lambda meeting: rectification.counts(meeting.rectification),
+            rectification_by_member=rectification.by_member,
+            rectification_by_status=rectification.by_status,
+            open_rectification=lambda meeting: rectification.open_items(meeting.rectification),
+            overdue=lambda item: rectification.is_overdue(item, self.today),
+            overdue_count=lambda meeting: sum(rectification.is_overdue(item, self.today) for item in meeting.rectification),
+            is_held=rectification.is_held,
+            after_pages=lambda meeting: [(kind, f"{kind}.md") for kind in AFTER_KINDS if has_page(kind, meeting)],
+            attendance=rectification.attendance,
+            meeting_report_due=lambda meeting: rectification.report_due(meeting, self.meeting_report_days),
+            talks_held=lambda meeting: sum(talk.held for talk in rules.required_talks(meeting)),
         )
 
     def _render(self, name: str, **context) -> str:
@@ -157,11 +184,31 @@ class Renderer:
         return self._render("home.md.j2", entries=entries, years=years)
 
 
+def previous_counts(meeting) -> str:
+    """“（共8项，已完成4项，推进中3项）” when the group's previous meeting has a rectification list, else nothing."""
+    previous = rectification.previous_meeting(meeting)
+    if not rectification.has_list(previous):
+        return ""
+    return f"（{rectification.counts(previous.rectification).summary()}）"
+
+
+def has_page(kind: str, meeting) -> bool:
+    """The 整改清单 once the meeting has a rectification list, the 会议情况报告 once it is held; the rest always.
+
+    Before that the page is not made at all (no empty document) and no page links to it.
+    """
+    if kind == "rectification":
+        return rectification.has_list(meeting)
+    if kind == "meeting-report":
+        return rectification.is_held(meeting)
+    return True
+
+
 def meeting_pages(meetings, renderer: Renderer) -> dict[str, str]:
     """Every generated page: ``meetings/<id>/<kind>.md`` → Markdown (the overview is index.md)."""
     pages: dict[str, str] = {}
     for meeting in meetings:
-        for kind in PAGE_KINDS:
+        for kind in PAGE_KINDS + tuple(kind for kind in AFTER_KINDS if has_page(kind, meeting)):
             name = "index" if kind == "overview" else kind
             pages[f"meetings/{meeting.id}/{name}.md"] = renderer.page(kind, meeting)
     return pages
