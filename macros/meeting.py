@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import facts, rectification
+from . import facts, placeholders, rectification
 from .errors import DataError, DataErrors
 from .schema import (
     Bool,
@@ -26,13 +26,16 @@ from .schema import (
     Record,
     Text,
     Type,
+    colon_advice,
+    is_blank,
 )
 from .yamlfile import Mapping, Node, Scalar, YamlFileError
 from . import yamlfile
 
 ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
 MATERIAL_STATUSES = ("未起草", "已起草", "书记已审阅", "已修改", "上级已审核")
-TALK_FORMS = ("一对一", "面对面", "集体谈话")
+TALK_FORMS = ("一对一", "面对面", "集体谈话", "普遍谈", "重点谈", "主动约谈")
+"""Talk forms editors suggest; any other wording a report uses is accepted as written."""
 SECTION_STEPS = ("study", "opinions", "talks", "materials", "review", "other")
 STEP_TITLES = {
     "study": "学习研讨",
@@ -44,30 +47,60 @@ STEP_TITLES = {
 }
 
 
+class Suggested(Text):
+    """Open text; editors suggest the common values (JSON Schema ``examples``), any other wording is accepted."""
+
+    def __init__(self, *examples: str):
+        super().__init__()
+        self.examples = examples
+
+    def json_schema(self):
+        return {**super().json_schema(), "examples": list(self.examples)}
+
+
 class Parts(Type):
-    """A paragraph: prose strings, with named facts (``fact:``) and enumeration points (``point:``) between them."""
+    """A paragraph: prose strings, with named facts (``fact:``) and enumeration points (``point:``) between them.
+
+    A ``required`` paragraph must say something: left empty, it is an error.
+    """
 
     fact_part = Obj(
         {
             "fact": Field(Choice(*facts.CATALOGUE), "引用的事实名称", required=True),
-            "last": Field(Text(), "最后一项前的连接词，如“和”“以及”"),
+            "last": Field(Text(), "最后一项前的连接词，如“和”“以及”“，以及”"),
             "sep": Field(Text(), "各项之间的分隔符，默认“、”"),
+            "item": Field(Int(1, 1000), "只引用列表中的第几项（从 1 开始），如第 2 个称呼、第 1 次学习的日期"),
+            "numerals": Field(
+                Choice(*facts.NUMERALS),
+                "数字写法：arabic（5）或 chinese（五）；不填时人次、份数、条数用阿拉伯数字，方面数、次数用汉字",
+            ),
         }
     )
     point_part = Obj({"point": Field(Text(), "要点标题，自动编为“一是……二是……”", required=True)})
 
+    def __init__(self, required: bool = False):
+        self.required = required
+
     def convert(self, node, ctx, path):
+        reported = len(ctx.errors)
+        parts = [] if is_blank(node) else self._parts(node, ctx, path)
+        said = any(isinstance(part, Record) or part.strip() for part in parts)
+        if self.required and not said and len(ctx.errors) == reported:
+            ctx.error(node.line, path, "这一段没有内容。请填写正文（每行以“- ”开头，或直接写一段文字）。")
+        return parts
+
+    def _parts(self, node, ctx, path):
         if isinstance(node, Scalar):
-            if node.is_null:
-                return []
-            return [Text().convert(node, ctx, path)]
+            return [text for text in [Text().convert(node, ctx, path)] if isinstance(text, str)]
         if not isinstance(node, yamlfile.Sequence):
             ctx.error(node.line, path, "这里应是段落内容的列表：每项另起一行，以“- ”开头。")
             return []
         parts = []
         for index, item in enumerate(node.items):
             where = f"{path}[{index}]"
-            if isinstance(item, Mapping):
+            if isinstance(item, Mapping) and _prose_with_colon(item):
+                ctx.error(item.line, where, colon_advice(next(iter(item.items))))
+            elif isinstance(item, Mapping):
                 kind = self.point_part if "point" in item.items else self.fact_part
                 parts.append(kind.convert(item, ctx, where))
             else:
@@ -91,6 +124,14 @@ class Parts(Type):
         return []
 
 
+def _prose_with_colon(item: Mapping) -> bool:
+    """A line of prose that YAML read as a mapping because of a half-width colon (“- 会议时间: 上午”).
+
+    A field name is ASCII; a mistyped one (``fcat``) is left to the field check, which names the right one.
+    """
+    return len(item.items) == 1 and not next(iter(item.items)).isascii()
+
+
 MEMBER = Obj(
     {
         "name": Field(Text(), "姓名", required=True),
@@ -111,8 +152,10 @@ NOTICE = Obj(
 
 SESSION = Obj(
     {
-        "theme": Field(Text(), "研讨主题", required=True),
-        "date": Field(Date(), "日期，如 2021-11-25"),
+        "theme": Field(Text(), "研讨主题；没有主题的学习（如常委会会议）可不填，改填 kind 和 title"),
+        "kind": Field(Text(), "学习的形式，如“常委会（扩大）会议”“中心组学习会”“动员部署会”"),
+        "title": Field(Text(), "学习的名称或内容，如“传达学习党的十九届六中全会精神”"),
+        "date": Field(Date(rough=True), "日期，如 2021-11-25；日期未定时写 x月x日 或 12月x日"),
     }
 )
 
@@ -122,8 +165,8 @@ TALK = Obj(
         "with": Field(Text(), "谈话对象：另一位班子成员"),
         "unit": Field(Text(), "谈话对象：分管单位（与其主要负责同志谈）"),
         "branch": Field(Text(), "谈话对象：所在党支部（与党员代表谈）"),
-        "date": Field(Date(), "谈话日期"),
-        "form": Field(Choice(*TALK_FORMS), "谈话方式", default="一对一"),
+        "date": Field(Date(rough=True), "谈话日期；未定时写 x月x日"),
+        "form": Field(Suggested(*TALK_FORMS), "谈话方式，如“一对一”“面对面”“重点谈”", default="一对一"),
     }
 )
 
@@ -138,7 +181,7 @@ SECTION = Obj(
     {
         "step": Field(Choice(*SECTION_STEPS), "对应的准备环节", required=True),
         "heading": Field(Text(), "小标题，如“深学领域，打牢基础。”", required=True),
-        "text": Field(Parts(), "正文", required=True),
+        "text": Field(Parts(required=True), "正文", required=True),
     }
 )
 
@@ -155,6 +198,7 @@ MEETING = Obj(
                     "name": Field(Text(), "班子名称，如“县政府办党组”", required=True),
                     "short_name": Field(Text(), "简称，如“党组班子”“常委班子”", required=True),
                     "member_title": Field(Text(), "成员称谓，如“党组成员”“常委”", required=True),
+                    "aliases": Field(List(Text()), "班子的其他称呼，如“县委班子”“x县委班子”；报告中用 fact: group.aliases 加 item 引用其中一个"),
                     "members": Field(List(MEMBER, min_items=1), "班子成员，按排序填写，第一位是书记", required=True),
                 }
             ),
@@ -183,7 +227,7 @@ MEETING = Obj(
                             {
                                 "kind": Field(Text(), "形式，如“廉政教育宣传片”", required=True),
                                 "title": Field(Text(), "名称（不带书名号）", required=True),
-                                "date": Field(Date(), "日期"),
+                                "date": Field(Date(rough=True), "日期；未定时写 x月x日"),
                             }
                         ),
                         "警示教育",
@@ -216,7 +260,7 @@ MEETING = Obj(
             Obj(
                 {
                     "rule": Field(Text(), "谈话要求的名称，如“四必谈”“三个必谈”", default="四必谈"),
-                    "forms": Field(List(Choice(*TALK_FORMS)), "采取的谈话方式"),
+                    "forms": Field(List(Suggested(*TALK_FORMS)), "采取的谈话方式，如“一对一”“面对面”“普遍谈”“重点谈”“主动约谈”"),
                     "records": Field(List(TALK), "已开展的谈话"),
                 }
             ),
@@ -264,7 +308,7 @@ MEETING = Obj(
             Obj(
                 {
                     "name": Field(Text(), "报告名称", default="准备工作情况报告"),
-                    "opening": Field(Parts(), "开头段落", required=True),
+                    "opening": Field(Parts(required=True), "开头段落", required=True),
                     "sections": Field(List(SECTION, min_items=1), "各部分，按报告中的顺序", required=True),
                     "closing": Field(Parts(), "结尾段落"),
                     "arrangement_lead": Field(Text(), "引出具体安排的话", default="具体安排如下："),
@@ -374,6 +418,8 @@ def _cross_check(meeting: Record, ctx: Context) -> None:
             ctx.error(item.line_of("status"), f"{path}.status", "“上级已审核”只用于班子对照检查材料。个人材料请填“已修改”。")
 
     for index, session in enumerate(meeting.study.sessions if meeting.study else []):
+        if not (session.theme or session.kind or session.title):
+            ctx.error(session.line, f"study.sessions[{index}]", "请填写 theme（研讨主题），或 kind（学习形式，如“中心组学习会”）和 title（名称或内容）。")
         _not_after_meeting(meeting, session, ctx, f"study.sessions[{index}]")
     _check_cited_facts(meeting, ctx)
 
@@ -387,13 +433,36 @@ def _check_cited_facts(meeting: Record, ctx: Context) -> None:
     paragraphs += [(f"report.sections[{i}].text", section.text) for i, section in enumerate(report.sections)]
     for path, parts in paragraphs:
         for index, part in enumerate(parts):
-            if isinstance(part, Record) and "fact" in part and part.fact:
-                try:
-                    value = facts.read(meeting, part.fact, part.sep, part.last)
-                except (AttributeError, IndexError, KeyError, TypeError):
-                    value = None
-                if value is None:
-                    ctx.error(part.line_of("fact"), f"{path}[{index}].fact", f"引用了“{part.fact}”（{facts.CATALOGUE[part.fact][0]}），但文件中没有填写它。请先填写，或删去这一引用。")
+            if not (isinstance(part, Record) and "fact" in part and part.fact):
+                continue
+            fact = facts.CATALOGUE[part.fact]
+            if _already_reported(ctx, fact.fields):
+                continue
+            where = f"{path}[{index}]"
+            try:
+                count = facts.length(meeting, part.fact)
+                value = facts.cite(meeting, part)
+            except (AttributeError, IndexError, KeyError, TypeError):
+                count, value = None, None
+            if part.numerals and not fact.number:
+                ctx.error(part.line_of("numerals"), f"{where}.numerals", f"“{part.fact}”（{fact.doc}）不是数目，numerals 对它不起作用。请删去 numerals。")
+            elif part.item and count is None:
+                ctx.error(part.line_of("item"), f"{where}.item", f"“{part.fact}”（{fact.doc}）不是列表，不能用 item 选其中一项。请删去 item。")
+            elif part.item and count and part.item > count:
+                ctx.error(part.line_of("item"), f"{where}.item", f"“{part.fact}”（{fact.doc}）只有 {count} 项，没有第 {part.item} 项。")
+            elif value is None and part.item:
+                ctx.error(part.line_of("fact"), f"{where}.fact", f"引用了“{part.fact}”（{fact.doc}）的第 {part.item} 项，但第 {part.item} 项没有填写它。请先填写，或删去这一引用。")
+            elif value is None:
+                ctx.error(part.line_of("fact"), f"{where}.fact", f"引用了“{part.fact}”（{fact.doc}），但文件中没有填写它。请先填写，或删去这一引用。")
+
+
+def _already_reported(ctx: Context, fields: tuple[str, ...]) -> bool:
+    """Whether an error was already given for one of these fields (or a group holding them): say each mistake once."""
+    for error in ctx.errors:
+        for name in fields:
+            if error.field == name or error.field.startswith((f"{name}.", f"{name}[")) or name.startswith(f"{error.field}."):
+                return True
+    return False
 
 
 def _known_member(record: Record, key: str, by_name: dict, ctx: Context, path: str):
@@ -407,7 +476,8 @@ def _known_member(record: Record, key: str, by_name: dict, ctx: Context, path: s
 
 def _not_after_meeting(meeting: Record, record: Record, ctx: Context, path: str) -> None:
     held_on = meeting.arrangement.date if meeting.arrangement else None
-    if held_on and record.date and record.date > held_on:
+    date = placeholders.known_date(record.date)
+    if held_on and date and date > held_on:
         ctx.error(record.line_of("date"), f"{path}.date", f"日期 {record.date} 晚于会议日期 {held_on}。请核对。")
 
 

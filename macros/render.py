@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import facts, rectification, rules
+from . import facts, placeholders, rectification, rules
 from .text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -54,7 +54,7 @@ def paragraph(meeting, parts) -> str:
             points += 1
             out.append(f"{cn_numeral(points)}是{sentence(part.point)}")
         else:
-            out.append(facts.read(meeting, part.fact, part.sep, part.last) or "")
+            out.append(facts.cite(meeting, part) or "")
     return "".join(out)
 
 
@@ -126,7 +126,7 @@ class Renderer:
     def _rectification_globals(self) -> dict:
         """What the templates need of the rectification list, the meeting held and the previous year."""
         return dict(
-            cite=facts.read,
+            fact_text=facts.read,
             previous_meeting=rectification.previous_meeting,
             previous_counts=previous_counts,
             previous_year=rectification.previous_year,
@@ -173,7 +173,7 @@ class Renderer:
             warnings.append(
                 f"报告称“{meeting.readiness.statement.rstrip('。')}”，但准备工作清单中还有 {missing} 项未完成，数据不支持这一表述。"
             )
-        found = rules.placeholders(page.split("portal-document", 1)[-1])
+        found = placeholders.find(page.split("portal-document", 1)[-1])
         if found:
             warnings.append(f"报告中还有未填写的内容：{'、'.join(found)}。")
         return warnings

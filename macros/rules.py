@@ -8,15 +8,12 @@ Everything here is computed from a loaded meeting; nothing reads files.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from . import placeholders
 from .meeting import DEFAULT_LEAD_DAYS, MATERIAL_STATUSES, STEP_TITLES
 from .text import cn_date
-
-
-PLACEHOLDER_PATTERN = re.compile(r"x+月x+日|〔x+〕|x+号|x+中全会|xjp|x{2,}|待定")
 
 
 @dataclass(frozen=True)
@@ -77,8 +74,9 @@ def required_talks(meeting) -> list[RequiredTalk]:
         if talk is None:
             continue
         talk.held = True
-        if record.date and (talk.held_on is None or record.date < talk.held_on):
-            talk.held_on = record.date
+        date = placeholders.known_date(record.date)
+        if date and (talk.held_on is None or date < talk.held_on):
+            talk.held_on = date
     return list(talks.values())
 
 
@@ -189,13 +187,25 @@ def _study(meeting) -> Step:
         Item("确定自学材料", bool(study.materials), f"{len(study.materials)}项" if study.materials else ""),
         Item("开展集中学习研讨", bool(sessions), f"{len(sessions)}次" if sessions else ""),
     ]
-    items += [Item(f"集中研讨：{s.theme}", s.date is not None, cn_date(s.date) or "未填日期") for s in sessions]
+    items += [Item(session_label(s), placeholders.is_known(s.date), _date_detail(s.date)) for s in sessions]
     items.append(Item("开展警示教育", study.warning is not None, study.warning.title if study.warning else ""))
     return Step("study", STEP_TITLES["study"], items)
 
 
-def _known(count) -> bool:
-    return count is not None and count.known
+def session_label(session) -> str:
+    """A study event as the checklist names it: its theme, else its kind and title."""
+    if session.theme:
+        return f"集中研讨：{session.theme}"
+    return "：".join(part for part in (session.kind or "集中学习", session.title) if part)
+
+
+def _date_detail(date) -> str:
+    if date is None:
+        return "未填日期"
+    return cn_date(date) if placeholders.is_known(date) else f"日期未定（{date}）"
+
+
+_known = placeholders.is_known
 
 
 def _opinions(meeting) -> Step:
@@ -248,15 +258,6 @@ def _report(meeting) -> Step:
             Item("确定参加人员", bool(arrangement.attendees), f"{len(arrangement.attendees)}类" if arrangement.attendees else "待定"),
         ],
     )
-
-
-def placeholders(text: str) -> list[str]:
-    """Placeholders left in a text (xx, x月x日, x号, 待定 …), each once, in order of appearance."""
-    found: list[str] = []
-    for match in PLACEHOLDER_PATTERN.finditer(text):
-        if match.group(0) not in found:
-            found.append(match.group(0))
-    return found
 
 
 def cites_readiness(meeting) -> bool:

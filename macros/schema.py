@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from . import placeholders
 from .errors import DataError
 from .text import tidy_text
 from .yamlfile import Mapping, Node, Scalar, Sequence
 
-PLACEHOLDER = "xx"
 MAX_TEXT = 5000
 
 
@@ -59,13 +59,14 @@ class Record:
 
 @dataclass(frozen=True)
 class Count:
-    """A count as reports write it: 120, 120余, 30多, or the placeholder xx, xx余."""
+    """A count as reports write it: 120, 120余, 30多, or a placeholder kept as written (x, xx, xx余)."""
 
     number: int | None
     qualifier: str = ""
+    mark: str = "xx"
 
     def __str__(self) -> str:
-        return f"{PLACEHOLDER if self.number is None else self.number}{self.qualifier}"
+        return f"{self.mark if self.number is None else self.number}{self.qualifier}"
 
     @property
     def known(self) -> bool:
@@ -107,10 +108,21 @@ class ScalarType(Type):
     kind = "文字"
 
     def convert(self, node: Node, ctx: Context, path: str) -> Any:
+        if isinstance(node, Mapping) and len(node.items) == 1 and not next(iter(node.items)).isascii():
+            ctx.error(node.line, path, colon_advice(next(iter(node.items))))
+            return _INVALID
         if not isinstance(node, Scalar):
             ctx.error(node.line, path, f"这里应填{self.kind}，不能是列表或下级字段。")
             return _INVALID
         return self.parse(node.text.strip(), node, ctx, path)
+
+
+def colon_advice(key: str) -> str:
+    """What to do when a line of prose was read as a field because of a half-width colon (“- 会议时间: 上午”)."""
+    return (
+        f"这一行被读成了字段“{key}”：文字中的半角冒号后跟空格，在 YAML 中表示“字段: 值”。"
+        f"正文中的冒号请改用全角“：”（如“{key}：……”），或把整行文字用引号括起来。"
+    )
 
     def parse(self, text: str, node: Scalar, ctx: Context, path: str) -> Any:
         raise NotImplementedError
@@ -157,35 +169,47 @@ class Int(ScalarType):
 
 class CountType(ScalarType):
     kind = "数目"
-    _FORM = re.compile(rf"(\d+|{PLACEHOLDER})(余|多)?")
 
     def parse(self, text, node, ctx, path):
-        match = self._FORM.fullmatch(text)
+        match = placeholders.COUNT.fullmatch(text)
         if not match:
-            ctx.error(node.line, path, f"“{text}”不是数目。请写数字，可加“余”或“多”（如 120、120余），未统计时写 xx。")
+            ctx.error(node.line, path, f"“{text}”不是数目。请写数字，可加“余”或“多”（如 120、120余），未统计时写 x 或 xx。")
             return _INVALID
-        number = None if match.group(1) == PLACEHOLDER else int(match.group(1))
-        return Count(number, match.group(2) or "")
+        written, qualifier = match.group(1), match.group(2) or ""
+        if placeholders.is_mark(written):
+            return Count(None, qualifier, written)
+        return Count(int(written), qualifier)
 
     def json_schema(self):
-        return {"type": ["integer", "string"], "pattern": rf"^(\d+|{PLACEHOLDER})(余|多)?$"}
+        return {"type": ["integer", "string"], "pattern": f"^(?:{placeholders.COUNT.pattern})$"}
 
 
 
 class Date(ScalarType):
+    """A date 2021-12-20; with ``rough`` also a date not known to the day, kept as written (x月x日, 12月x日)."""
+
     kind = "日期"
 
+    def __init__(self, rough: bool = False):
+        self.rough = rough
+
     def parse(self, text, node, ctx, path):
+        rough = placeholders.rough_date(text) if self.rough else None
+        if rough is not None:
+            return rough
         match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
         try:
             if not match:
                 raise ValueError
             return dt.date(*(int(part) for part in match.groups()))
         except ValueError:
-            ctx.error(node.line, path, f"“{text}”不是有效日期。请按 2021-12-20 的格式填写。")
+            hint = "；日期未定时可写 x月x日，月份已定时可写 12月x日" if self.rough else ""
+            ctx.error(node.line, path, f"“{text}”不是有效日期。请按 2021-12-20 的格式填写{hint}。")
             return _INVALID
 
     def json_schema(self):
+        if self.rough:
+            return {"type": "string", "anyOf": [{"format": "date"}, {"pattern": f"^(?:{placeholders.ROUGH_DATE.pattern})$"}]}
         return {"type": "string", "format": "date"}
 
 

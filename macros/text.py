@@ -51,10 +51,21 @@ def cn_ordinal(number: int) -> str:
 
 
 def cn_date(value: _dt.date | None) -> str:
-    """2021-12-20 → 2021年12月20日; a date with no value stays empty."""
+    """2021-12-20 → 2021年12月20日; a date with no value stays empty, a placeholder date (x月x日) stays as written."""
     if value is None:
         return ""
+    if not isinstance(value, _dt.date):
+        return str(value)
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_month_day(value: _dt.date | None) -> str:
+    """2021-11-25 → 11月25日, as prose names a day within the report's year; a placeholder date stays as written."""
+    if value is None:
+        return ""
+    if not isinstance(value, _dt.date):
+        return str(value)
+    return f"{value.month}月{value.day}日"
 
 
 def book_title(title: str) -> str:
@@ -67,15 +78,16 @@ def book_title(title: str) -> str:
 def cn_join(items: Iterable[str], sep: str = "、", last: str | None = None, quoted_tight: bool = True) -> str:
     """Join listed items the way official documents do.
 
-    ``last`` joins the final item (e.g. 和, 以及) instead of ``sep``. With
-    ``quoted_tight`` no separator stands between two items that are both wrapped
-    in quotation marks or title marks (GB/T 15834: “甲”“乙”, 《甲》《乙》).
+    ``last`` joins the final item (e.g. 和, 以及, ，以及) instead of ``sep``. With
+    ``quoted_tight`` no 、 stands between two items that are both wrapped in
+    quotation marks or title marks (GB/T 15834: “甲”“乙”, 《甲》《乙》); any other
+    separator the text asks for is kept.
     """
     items = [str(item) for item in items]
     out: list[str] = []
     for index, item in enumerate(items):
         if index:
-            tight = quoted_tight and _is_wrapped(items[index - 1]) and _is_wrapped(item)
+            tight = quoted_tight and sep == "、" and _is_wrapped(items[index - 1]) and _is_wrapped(item)
             if index == len(items) - 1 and last is not None:
                 out.append(last)
             elif not tight:

@@ -50,7 +50,7 @@ def test_report_warns_on_screen_about_unsupported_readiness_and_placeholders():
     assert '!!! warning portal-screen-only "尚不能上报' in warning
     assert "报告称“各项准备工作已基本就绪，具备召开民主生活会的条件”，但准备工作清单中还有 8 项未完成" in warning
     seed = renderer().page("report", load()["2021-county-gov-office"]).split('<div class="portal-document"')[0]
-    assert "报告中还有未填写的内容：xx、x号、xjp、x中全会。" in seed
+    assert "报告中还有未填写的内容：xx、x号、xjp、x中全会、xx村、xx余、xx多、xx个方面、xx条。" in seed
 
 
 def test_focused_preview_loads_only_the_named_meeting():

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from macros import rules, yamlfile
+from macros import placeholders, rules, yamlfile
 from macros.errors import DataErrors
 from macros.meeting import convert
 
@@ -154,8 +154,8 @@ def test_ready_only_when_every_item_is_complete():
 
 
 def test_placeholders_are_found_once_each():
-    assert rules.placeholders("根据xx组综〔2021〕x号，于x月x日待定，xx") == ["xx", "x号", "x月x日", "待定"]
-    assert rules.placeholders("2021年12月20日在局三楼会议室") == []
+    assert placeholders.find("根据xx组综〔2021〕x号，于x月x日待定，xx") == ["xx", "x号", "x月x日", "待定"]
+    assert placeholders.find("2021年12月20日在局三楼会议室") == []
 
 
 def test_agenda_rounds_follow_rank_order():

@@ -58,3 +58,18 @@ def test_markdown_text_cannot_make_markup():
     assert markdown_text("1. 第一") == "1\\. 第一"
     assert markdown_text("- 列表") == "\\- 列表"
     assert markdown_text("a|b") == "a\\|b"
+
+
+def test_cn_month_day_names_a_day_within_the_year_and_keeps_a_placeholder_as_written():
+    from macros.placeholders import rough_date
+    from macros.text import cn_month_day
+
+    assert cn_month_day(dt.date(2021, 11, 5)) == "11月5日"
+    assert cn_month_day(rough_date("12月x日")) == "12月x日"
+    assert cn_date(rough_date("2021年x月x日")) == "2021年x月x日"
+    assert rough_date("13月x日") is None and rough_date("12月20日") is None
+
+
+def test_cn_join_keeps_a_separator_other_than_dunhao_between_quoted_items():
+    assert cn_join(["“甲”", "“乙”", "“丙”"], sep="，") == "“甲”，“乙”，“丙”"
+    assert cn_join(["“甲”", "“乙”", "“丙”"], last="和") == "“甲”“乙”和“丙”"
