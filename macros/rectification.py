@@ -25,7 +25,7 @@ ITEM = Obj(
         "measures": Field(List(Text()), "整改措施，每条一行"),
         "member": Field(Text(), "责任人（班子成员姓名）", required=True),
         "deadline": Field(Date(), "完成时限，如 2022-06-30；长期坚持的事项可不填"),
-        "status": Field(Choice(*STATUSES), "整改状态", default="未开始"),
+        "status": Field(Choice(*STATUSES), "整改状态：未开始、推进中、已完成或长期坚持", default="未开始"),
         "completed_on": Field(Date(), "完成日期（状态为“已完成”时填写）"),
         "evidence": Field(Text(), "完成情况或佐证材料，如“已制定《……》”"),
     }
