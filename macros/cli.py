@@ -79,10 +79,10 @@ def check(root: Path = ROOT) -> int:
 
 
 def status(meeting_id: str | None = None, root: Path = ROOT, out=sys.stdout) -> int:
-    """Print each meeting's progress per step and the missing items by name (same rules as the pages)."""
+    """Print each meeting's status, its 下一步 (the same list as the checklist page) and its steps."""
     from .portal import Portal
     from .render import meeting_name
-    from .rules import checklist
+    from .rules import countdown, due_text
 
     try:
         portal = Portal.load(root)
@@ -98,15 +98,19 @@ def status(meeting_id: str | None = None, root: Path = ROOT, out=sys.stdout) -> 
             return 2
     renderer = portal.renderer
     for meeting in meetings:
-        result = checklist(meeting, renderer.today, renderer.lead_days)
-        verdict = "已具备开会条件" if result.ready else "尚不具备开会条件"
-        print(f"{meeting_name(meeting)}（{meeting.id}）：已完成 {result.done_count}/{result.total}（{result.percent}%），{verdict}", file=out)
+        result = renderer.checklist(meeting)
+        print(f"{meeting_name(meeting)}（{meeting.id}）：{result.summary}（截至{cn_date(result.as_of)}）", file=out)
+        held_on = cn_date(result.held_on) + f"，{countdown(result.days_to_meeting)}" if result.held_on else "待定"
+        print(f"  会议时间：{held_on}", file=out)
+        if result.next_steps:
+            print("  下一步：", file=out)
+        for number, step in enumerate(result.next_steps, 1):
+            what = f"{step.item.label}（{step.item.detail or step.item.status}）"
+            print(f"    {number}. {step.step.title}：{what}；办理：{step.actor}；期限：{due_text(step.due, step.overdue)}", file=out)
+        print("  各环节：", file=out)
         for step in result.steps:
-            due = f"，期限 {cn_date(step.due)}" if step.due else ""
-            late = "（已逾期）" if step.overdue else ""
-            print(f"  {step.title}：{step.done_count}/{len(step.items)} {step.status}{due}{late}", file=out)
-            for item in step.missing:
-                print(f"    - 缺：{item.label}" + (f"（{item.detail}）" if item.detail else ""), file=out)
+            due = f"，期限 {due_text(step.due, step.overdue)}" if step.due else ""
+            print(f"    {step.title}：{step.done_count}/{len(step.items)} {step.status}{due}", file=out)
         print(file=out)
     return 0
 

@@ -79,3 +79,28 @@ def on_files(files, config):
     for meeting in portal.meetings:
         files.append(File.generated(config, f"meetings/{meeting.id}/{word_file_name(meeting.id)}", content=b""))
     return files
+
+
+def on_page_context(context, page, config, nav):
+    """On a meeting's pages the menu lists that meeting's pages, the current one marked
+    (the site-wide menu stays 首页 and 使用说明: a thousand meetings would not fit in it).
+    The theme prints menu titles as HTML, so the meeting's name is escaped here."""
+    from html import escape
+
+    from mkdocs.structure.nav import Link, Navigation, Section
+
+    found = portal_for(config).meeting_links(page.file.src_uri)
+    if found is None:
+        return context
+    title, entries = found
+    links = []
+    for label, src_uri, current in entries:
+        link = Link(label, File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).url)
+        link.active = current
+        links.append(link)
+    section = Section(escape(title), links)
+    for link in links:
+        link.parent = section
+    section.active = True
+    context["nav"] = Navigation([*nav.items, section], nav.pages)
+    return context

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import DataError, DataErrors
 from .meeting import DEFAULT_LEAD_DAYS, load_meetings, load_settings
-from .render import Renderer, meeting_pages
+from .render import PAGE_KINDS, PAGE_TITLES, Renderer, meeting_name, meeting_pages
 
 
 def preview_only() -> set[str] | None:
@@ -46,7 +46,25 @@ class Portal:
         return cls(root, meetings, renderer)
 
     def pages(self) -> dict[str, str]:
-        return meeting_pages(self.meetings, self.renderer)
+        """Every generated page: the meetings' pages and a page for each year the home page does not list."""
+        return {**meeting_pages(self.meetings, self.renderer), **self.renderer.year_pages(self.meetings)}
 
     def home(self) -> str:
         return self.renderer.home(self.meetings)
+
+    def meeting_links(self, src_uri: str) -> tuple[str, list[tuple[str, str, bool]]] | None:
+        """For a page of a meeting: the meeting's name and its pages as (title, source path, is this page).
+
+        None for any other page. The site's menu lists these on the meeting's own pages.
+        """
+        parts = src_uri.split("/")
+        if len(parts) != 3 or parts[0] != "meetings":
+            return None
+        meeting = next((m for m in self.meetings if m.id == parts[1]), None)
+        if meeting is None:
+            return None
+        links = []
+        for kind in PAGE_KINDS:
+            uri = f"meetings/{meeting.id}/{'index' if kind == 'overview' else kind}.md"
+            links.append((PAGE_TITLES[kind], uri, uri == src_uri))
+        return meeting_name(meeting), links

@@ -187,6 +187,8 @@ def test_meeting_report_days_is_a_portal_setting(tmp_path):
 def test_home_counts_open_rectification_items_per_group():
     home = renderer().home(list(load().values()))
     row = next(line for line in home.splitlines() if f"meetings/{EARLIER}/index.md" in line)
-    assert row.endswith(f"[3项](meetings/{EARLIER}/rectification.md) |")
+    assert row.endswith(f"· [整改清单](meetings/{EARLIER}/rectification.md)<br><small>整改未完成 3 项</small> |")
     later_row = next(line for line in home.splitlines() if f"meetings/{LATER}/index.md" in line)
-    assert later_row.endswith("| — |")
+    assert later_row.endswith(f"<br><small>[上年度整改](meetings/{EARLIER}/rectification.md)未完成 3 项</small> |")
+    other = next(line for line in home.splitlines() if "meetings/2021-county-gov-office/index.md" in line)
+    assert "整改" not in other
