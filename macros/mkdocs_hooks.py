@@ -21,7 +21,8 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from macros.errors import DataErrors  # noqa: E402
-from macros.docx_export import report_docx_from_html, word_file_name  # noqa: E402
+from macros.docx_export import report_docx_from_html  # noqa: E402
+from macros.render import DOCUMENT_KINDS, document_kinds, word_file_name  # noqa: E402
 from macros.portal import Portal, preview_only  # noqa: E402
 from macros.search import PAGES_PER_SHARD, SearchIndexError, index_site, terms_block  # noqa: E402
 
@@ -56,10 +57,12 @@ def on_post_build(config):
 
 def on_page_content(html, page, config, files):
     """Append the page's hidden search terms (a report weighs more than a meeting's other pages),
-    and make the Word copy of each report from the very HTML the page shows."""
-    is_report = page.file.src_uri.startswith("meetings/") and page.file.src_uri.endswith("/report.md")
-    if is_report:
-        docx_uri = page.file.src_uri[: -len("report.md")] + word_file_name(page.file.src_uri.split("/")[1])
+    and make the Word copy of each report, agenda and checklist from the very HTML the page shows."""
+    parts = page.file.src_uri.split("/")
+    kind = parts[-1][: -len(".md")] if parts[0] == "meetings" and len(parts) == 3 else None
+    is_report = kind == "report"
+    if kind in DOCUMENT_KINDS:
+        docx_uri = f"meetings/{parts[1]}/{word_file_name(parts[1], kind)}"
         config["extra"]["portal_docx"][docx_uri] = report_docx_from_html(html)
     if not _search_enabled():
         return html
@@ -77,7 +80,8 @@ def on_files(files, config):
     # Word copies are written after their report page is rendered; registered now so links to them resolve.
     config["extra"]["portal_docx"] = {}
     for meeting in portal.meetings:
-        files.append(File.generated(config, f"meetings/{meeting.id}/{word_file_name(meeting.id)}", content=b""))
+        for kind in document_kinds(meeting):
+            files.append(File.generated(config, f"meetings/{meeting.id}/{word_file_name(meeting.id, kind)}", content=b""))
     return files
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, DataErrors
-from .meeting import DEFAULT_LEAD_DAYS, load_meetings, load_settings
+from .meeting import DEFAULT_LEAD_DAYS, load_data
 from .render import PAGE_KINDS, PAGE_TITLES, Renderer, meeting_name, meeting_pages
 
 
@@ -37,8 +37,7 @@ class Portal:
     @classmethod
     def load(cls, root: Path, today: dt.date | None = None, only: set[str] | None = None) -> "Portal":
         """Load ``root/data/meetings`` (or only the given ids); raises DataErrors listing every problem."""
-        settings = load_settings(root / "data" / "portal.yml", root)
-        meetings = load_meetings(root / "data" / "meetings", root, only)
+        settings, meetings = load_data(root, only)
         if only and not meetings:
             raise DataErrors([DataError(f"data/meetings/{sorted(only)[0]}.yml", 0, "", "没有这个会议文件。请检查 ID。")])
         lead_days = {key: settings.lead_days[key] for key in DEFAULT_LEAD_DAYS}

@@ -99,10 +99,15 @@ def link_years(meetings: list[Record], complete: bool = True) -> list[DataError]
     by_id = {meeting.id: meeting for meeting in meetings}
     by_group_year: dict[tuple, Record] = {}
     for meeting in meetings:
-        by_group_year.setdefault((meeting.group.name, meeting.year), meeting)
+        if meeting.group and meeting.year is not None:
+            by_group_year.setdefault((meeting.group.name, meeting.year), meeting)
     errors = []
     for meeting in meetings:
         previous = None
+        if not meeting.group or meeting.year is None:
+            # The file's own errors (a missing group, a year out of range) are reported already.
+            meeting[PREVIOUS_KEY] = None
+            continue
         if meeting.previous:
             previous = by_id.get(meeting.previous)
             line = meeting.line_of("previous")

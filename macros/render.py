@@ -18,14 +18,26 @@ from markupsafe import Markup
 from . import facts, placeholders, rectification, rules
 from .text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
 
+
+def word_file_name(meeting_id: str, kind: str = "report") -> str:
+    """The Word copy's file name, beside the meeting's pages: <id>-report.docx, <id>-agenda.docx …"""
+    return f"{meeting_id}-{kind}.docx"
+
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_KINDS = ("overview", "report", "agenda", "checklist")
 # Pages a meeting has only once there is something to show: its rectification list, the meeting held.
 AFTER_KINDS = ("rectification", "meeting-report")
+DOCUMENT_KINDS = ("report", "agenda", "checklist", *AFTER_KINDS)
 PAGE_TITLES = {"overview": "概况", "report": "准备工作情况报告", "agenda": "会议议程", "checklist": "准备工作清单",
                "rectification": "整改清单", "meeting-report": "会议情况报告"}
 _END_PUNCTUATION = "。；：！？，"
 WARNINGS_MARKER = "<!-- portal-warnings -->"
+# Where a document's <div> gets its draft attribute once the meeting's state is known.
+DRAFT_MARKER = "<!-- portal-draft -->"
+DRAFT_ATTRIBUTE = ' data-draft="true"'
+DRAFT_MARK = "草稿"
+# Characters of the 2号 title (22 pt) that fit on one line of the 156 mm type area.
+TITLE_LINE_EMS = 20
 
 
 def _finalize(value):
@@ -68,12 +80,91 @@ def page_title(kind: str, meeting) -> str:
     if kind == "overview":
         return meeting_name(meeting)
     if kind == "report":
-        return f"{meeting.group.name}{report_title(meeting)}"
+        return report_title(meeting) if meeting.report.issuer else f"{meeting.group.name}{report_title(meeting)}"
     return f"{meeting_name(meeting)}{PAGE_TITLES[kind]}"
 
 
 def report_title(meeting) -> str:
-    return f"{meeting.year}{meeting.year_style}{meeting.kind}{meeting.report.name}"
+    return "".join(report_title_units(meeting))
+
+
+def _kind_units(kind: str) -> list[str]:
+    """专题民主生活会 stays one word; a long kind splits before 民主生活会."""
+    stem = "民主生活会"
+    if kind.endswith(stem) and len(kind) - len(stem) > 2:
+        return [kind[: -len(stem)], stem]
+    return [kind]
+
+
+def report_title_units(meeting) -> list[str]:
+    """The report's title as words a line may break between.
+
+    With an issuer (公文 form) it reads “县发展和改革局党组关于2022年度民主生活会准备工作情况的报告”.
+    """
+    report = meeting.report
+    year = f"{meeting.year}{meeting.year_style}"
+    name = report.name
+    if report.issuer:
+        if name.endswith("报告") and not name.endswith("的报告"):
+            name = name[:-2] + "的报告"
+        return [report.issuer, "关于" + year, *_kind_units(meeting.kind), name]
+    return [year, *_kind_units(meeting.kind), name]
+
+
+def agenda_title_units(meeting) -> list[str]:
+    return [f"{meeting.group.name}班子", f"{meeting.year}{meeting.year_style}", *_kind_units(meeting.kind), "会议议程"]
+
+
+def checklist_title_units(meeting) -> list[str]:
+    return [meeting.group.name, f"{meeting.year}{meeting.year_style}", *_kind_units(meeting.kind), "准备工作清单"]
+
+
+def after_title_units(meeting, kind: str) -> list[str]:
+    """The title of the 整改清单, or of the 会议情况报告 in 公文 form (“……党组关于2021年度……召开情况的报告”)."""
+    year = f"{meeting.year}{meeting.year_style}"
+    if kind == "rectification":
+        return [meeting.group.name, year, *_kind_units(meeting.kind), "整改清单"]
+    return [meeting.report.issuer or meeting.group.name, "关于" + year, *_kind_units(meeting.kind), "召开情况的报告"]
+
+
+def column_groups(count: int, most: int = 4) -> list[list[int]]:
+    """Column indexes ``0..count-1`` in as few groups of at most ``most`` as needed, sizes balanced."""
+    groups = -(-count // most)
+    size = -(-count // groups)
+    return [list(range(start, min(start + size, count))) for start in range(0, count, size)]
+
+
+def title_html(units: list[str]) -> Markup:
+    """A title whose lines break only between words: each word an inline block (it wraps inside
+    only when it alone is wider than the line), and the print stylesheet balances the lines."""
+    return Markup("".join(f'<span class="portal-word">{markdown_text(unit)}</span>' for unit in units))
+
+
+def ems(text: str) -> float:
+    """Width of a text in ems: a Chinese character one, an ASCII character about half."""
+    return sum(0.55 if ord(ch) < 128 else 1 for ch in text)
+
+
+def title_lines(units: list[str], width: float = TITLE_LINE_EMS) -> list[str]:
+    """The title split into as few lines as fit, as balanced as the words allow (for the Word copy)."""
+    if ems("".join(units)) <= width:
+        return ["".join(units)]
+    lines: list[list[str]] = [[]]
+    for unit in units:
+        if lines[-1] and ems("".join(lines[-1]) + unit) > width:
+            lines.append([])
+        lines[-1].append(unit)
+    if len(lines) == 2:
+        best = None
+        for cut in range(1, len(units)):
+            first, second = "".join(units[:cut]), "".join(units[cut:])
+            if ems(first) <= width and ems(second) <= width:
+                score = abs(ems(first) - ems(second))
+                if best is None or score < best[0]:
+                    best = (score, [first, second])
+        if best:
+            return best[1]
+    return ["".join(line) for line in lines]
 
 
 def meeting_name(meeting) -> str:
@@ -123,7 +214,16 @@ class Renderer:
             countdown=rules.countdown,
             page_titles=PAGE_TITLES,
             warnings_marker=Markup(WARNINGS_MARKER),
+            draft_marker=Markup(DRAFT_MARKER),
+            title_html=title_html,
+            report_title_units=report_title_units,
+            agenda_title_units=agenda_title_units,
+            checklist_title_units=checklist_title_units,
+            after_title_units=after_title_units,
+            column_groups=column_groups,
+            word_file_name=word_file_name,
         )
+        self._raw: tuple = (None, {})
 
     def _rectification_globals(self) -> dict:
         """What the templates need of the rectification list, the meeting held and the previous year."""
@@ -156,28 +256,65 @@ class Renderer:
             self._checklists[key] = rules.checklist(meeting, self.today, self.lead_days)
         return self._checklists[key]
 
+    def _page_source(self, kind: str, meeting) -> str:
+        """The page before its warnings and draft state are filled in (kept for the meeting in hand)."""
+        key = (meeting.source, meeting.id)
+        if self._raw[0] != key:
+            self._raw = (key, {})
+        cache = self._raw[1]
+        if kind not in cache:
+            checklist = self.checklist(meeting)
+            context = dict(meeting=meeting, checklist=checklist, today=self.today, page_title=page_title(kind, meeting),
+                           draft=self.is_draft(meeting) if kind == "overview" else False)
+            cache[kind] = self._render(f"{kind}.md.j2", **context)
+        return cache[kind]
+
     def page(self, kind: str, meeting) -> str:
-        checklist = self.checklist(meeting)
-        context = dict(meeting=meeting, checklist=checklist, today=self.today, page_title=page_title(kind, meeting))
-        page = self._render(f"{kind}.md.j2", **context)
-        if kind == "report":
-            warnings = self.report_warnings(meeting, checklist, page)
-            block = self._render("_warnings.md.j2", warnings=warnings) if warnings else ""
-            page = page.replace(WARNINGS_MARKER, block, 1)
+        page = self._page_source(kind, meeting)
+        if kind in DOCUMENT_KINDS:
+            warnings = self.warnings(kind, meeting)
+            draft = self.is_draft(meeting) if kind not in AFTER_KINDS else self.after_draft(kind, meeting)
+            block = self._render("_warnings.md.j2", warnings=warnings, kind=kind, draft=draft) if warnings else ""
+            page = page.replace(WARNINGS_MARKER, block, 1).replace(DRAFT_MARKER, DRAFT_ATTRIBUTE if draft else "", 1)
         return page
 
-    @staticmethod
-    def report_warnings(meeting, checklist, page: str) -> list[str]:
-        """What stands between this report and the superior: unsupported readiness, placeholders."""
+    def unfinished(self, meeting) -> bool:
+        """Open checklist items, or placeholders (xx, x月x日, 待定 …) left in the report or the agenda."""
+        if not self.checklist(meeting).ready:
+            return True
+        return any(self._placeholders(kind, meeting) for kind in ("report", "agenda"))
+
+    def is_draft(self, meeting) -> bool:
+        """Whether its documents print with the draft mark: unfinished, unless the file says to print as final."""
+        return self.unfinished(meeting) and not meeting.print_as_final
+
+    def after_draft(self, kind: str, meeting) -> bool:
+        """A document of after the meeting is a draft while it shows placeholders (the preparation is over)."""
+        return bool(self._placeholders(kind, meeting)) and not meeting.print_as_final
+
+    def _placeholders(self, kind: str, meeting) -> list[str]:
+        return placeholders.find(self._page_source(kind, meeting).split("portal-document", 1)[-1])
+
+    def warnings(self, kind: str, meeting) -> list[str]:
+        """What stands between a document and the superior, said on screen only, naming the field to fill."""
+        if kind in AFTER_KINDS:
+            found = self._placeholders(kind, meeting)
+            return [f"{PAGE_TITLES[kind]}中还有未填写的内容：{'、'.join(found)}。"] if found else []
+        checklist = self.checklist(meeting)
+        missing = checklist.total - checklist.done_count
         warnings = []
-        if rules.cites_readiness(meeting) and not checklist.ready:
-            missing = checklist.total - checklist.done_count
+        if kind == "report" and rules.cites_readiness(meeting) and not checklist.ready:
             warnings.append(
                 f"报告称“{meeting.readiness.statement.rstrip('。')}”，但准备工作清单中还有 {missing} 项未完成，数据不支持这一表述。"
             )
-        found = placeholders.find(page.split("portal-document", 1)[-1])
-        if found:
-            warnings.append(f"报告中还有未填写的内容：{'、'.join(found)}。")
+        elif not checklist.ready:
+            warnings.append(f"准备工作清单中还有 {missing} 项未完成。")
+        if kind in ("report", "agenda"):
+            warnings += rules.arrangement_gaps(meeting)
+        if kind != "checklist":
+            found = self._placeholders(kind, meeting)
+            if found:
+                warnings.append(f"{'报告' if kind == 'report' else '议程'}中还有未填写的内容：{'、'.join(found)}。")
         return warnings
 
     def home(self, meetings) -> str:
@@ -262,6 +399,12 @@ def has_page(kind: str, meeting) -> bool:
     if kind == "meeting-report":
         return rectification.is_held(meeting)
     return True
+
+
+def document_kinds(meeting) -> list[str]:
+    """The meeting's documents (each printed and copied to Word): the three of the preparation, and the
+    整改清单 and the 会议情况报告 once the meeting has them."""
+    return [kind for kind in DOCUMENT_KINDS if has_page(kind, meeting)]
 
 
 def meeting_pages(meetings, renderer: Renderer) -> dict[str, str]:

@@ -283,7 +283,7 @@ def members_listed(meeting) -> bool:
 def _talks(meeting, talks: list[RequiredTalk]) -> Step:
     items = []
     if not members_listed(meeting):
-        items.append(Item("在会议文件中列出班子全部成员", False, "目前只列出了书记，“四必谈”应谈次数待列出后计算"))
+        items.append(Item("在会议文件中列出班子全部成员", False, f"目前只列出了书记，“{meeting.talks.rule}”应谈次数待列出后计算"))
     for talk in talks:
         actor = f"{talk.member}、{talk.other}" if talk.kind == "pair" else talk.member
         items.append(Item(talk.label, talk.held, cn_date(talk.held_on), actor, "已谈" if talk.held else "未谈"))
@@ -369,7 +369,7 @@ def _review(meeting) -> Step:
 def _report(meeting) -> Step:
     arrangement = meeting.arrangement
     if arrangement is None:
-        return Step("report", STEP_TITLES["report"], [Item("提出会议安排", False, "会议时间、地点和参加人员尚未填写")])
+        return Step("report", STEP_TITLES["report"], [Item("提出会议安排", False, "会议时间、地点、参加人员待定")])
     return Step(
         "report",
         STEP_TITLES["report"],
@@ -397,3 +397,18 @@ def unit_and_branch_talks(meeting, talks: list[RequiredTalk]) -> list[tuple[obje
         branch = next(t for t in talks if t.kind == "branch" and t.member == member.name)
         rows.append((member, units, branch))
     return rows
+
+
+def arrangement_gaps(meeting) -> list[str]:
+    """What the agenda still shows as 待定, each with the field of the meeting file that fills it."""
+    arrangement = meeting.arrangement
+    if arrangement is None:
+        return ["会议时间、地点和参加人员待定：确定后请在会议文件的“会议安排”（arrangement）中填写 date、time、place 和 attendees。"]
+    gaps = []
+    if arrangement.date is None:
+        gaps.append("会议时间待定：确定后请填写 arrangement.date（日期）和 arrangement.time（时间）。")
+    if not arrangement.place:
+        gaps.append("会议地点待定：确定后请填写 arrangement.place。")
+    if not arrangement.attendees:
+        gaps.append("参加人员待定：确定后请填写 arrangement.attendees。")
+    return gaps

@@ -33,7 +33,7 @@ def test_home_rows_say_date_status_and_next_step():
 
 def test_older_years_get_their_own_page(monkeypatch):
     monkeypatch.setattr(render, "HOME_MEETINGS", 1)
-    meetings = list(load().values())
+    meetings = [m for m in load().values() if m.year <= 2022]
     home = renderer().home(meetings)
     assert "县发展和改革局党组" in home and "县政府办党组" not in home
     assert "其他年度：[2021年](years/2021.md)" in home.split("portal-filter")[0]
@@ -46,7 +46,7 @@ def test_older_years_get_their_own_page(monkeypatch):
 
 
 def test_the_summary_counts_the_latest_year():
-    meetings = list(load().values())
+    meetings = [m for m in load().values() if m.year <= 2022]
     home = renderer().home(meetings)
     summary = home.split("</section>")[0]
     assert "2022年准备情况" in summary

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 
 import pytest
@@ -49,7 +50,7 @@ def test_later_year_states_the_earlier_years_counts_computed_from_the_earlier_fi
     assert f"整改措施落实情况（{counts}" in item_one
     checklist = renderer().page("checklist", later)
     assert f"县发展和改革局党组2021年度专题民主生活会整改措施{counts}" in checklist
-    assert f"[整改清单](../{EARLIER}/rectification.md)" in checklist
+    assert f"详见[上年度整改清单](../{EARLIER}/rectification.md)。" in checklist
 
 
 def test_report_states_the_counts_only_where_the_office_opts_in(tmp_path):
@@ -192,3 +193,40 @@ def test_home_counts_open_rectification_items_per_group():
     assert later_row.endswith(f"<br><small>[上年度整改](meetings/{EARLIER}/rectification.md)未完成 3 项</small> |")
     other = next(line for line in home.splitlines() if "meetings/2021-county-gov-office/index.md" in line)
     assert "整改" not in other
+
+
+def word_copy(kind: str, meeting_id: str = EARLIER, edit=None, tmp_path=None):
+    from docx import Document
+
+    from macros.docx_export import report_docx
+
+    meeting = load()[meeting_id] if edit is None else load(copy_bureau(tmp_path, edit_earlier=edit), tmp_path)[meeting_id]
+    return Document(io.BytesIO(report_docx(renderer().page(kind, meeting))))
+
+
+def test_word_copies_in_the_official_layout():
+    from docx.shared import Mm
+
+    report = word_copy("meeting-report")
+    section = report.sections[0]
+    assert abs(section.top_margin - Mm(37)) < Mm(0.1) and abs(section.left_margin - Mm(28)) < Mm(0.1)
+    paragraphs = [p for p in report.paragraphs if p.text]
+    assert paragraphs[0].style.name == "Title"
+    assert paragraphs[0].text == "县发展和改革局党组关于2021年度\n专题民主生活会召开情况的报告"
+    assert [p.text for p in paragraphs if p.style.name == "Heading 1"] == ["一、会议基本情况", "二、会前准备情况", "三、会议召开情况", "四、整改落实安排"]
+    assert [p.text for p in paragraphs[-2:]] == ["县发展和改革局党组", "2022年1月26日"]
+    assert "草稿" not in "".join(p.text for p in report.sections[0].header.paragraphs)
+
+    listing = word_copy("rectification")
+    assert [p.text for p in listing.paragraphs if p.style.name == "Heading 1"] == ["一、按责任人", "二、按整改进度"]
+    tables = listing.tables
+    assert len(tables) == 6 + 4
+    assert [cell.text for cell in tables[0].rows[0].cells] == ["序号", "存在的问题", "整改措施", "完成时限", "进度"]
+    assert [row.cells[0].text for row in tables[0].rows[1:]] == ["1", "7", "8"]
+
+
+def test_a_meeting_report_with_placeholders_is_marked_draft(tmp_path):
+    page = renderer().page("meeting-report", load(copy_bureau(tmp_path, edit_earlier=("组长周明", "组长周xx")), tmp_path)[EARLIER])
+    assert 'data-draft="true"' in page
+    assert "会议情况报告中还有未填写的内容：xx。" in page.split('<div class="portal-document')[0]
+    assert 'data-draft="true"' not in renderer().page("meeting-report", load()[EARLIER])
