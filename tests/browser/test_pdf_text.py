@@ -63,7 +63,7 @@ def test_the_meeting_can_be_found_by_its_name(printed):
 
 def test_chinese_text_is_the_pages_in_order(printed):
     for name, (pdf_text, page_text) in printed.items():
-        # The draft mark stands in the page's margin box on every page: not the page's text.
+        # The draft mark is drawn on every printed page by the print style, not part of the page's text.
         expected, found = "".join(CJK.findall(page_text)), "".join(CJK.findall(pdf_text.replace(DRAFT_MARK, "")))
         assert len(expected) > 100, name
         ratio = difflib.SequenceMatcher(None, expected, found, autojunk=False).ratio()
