@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import DataError, DataErrors
 from .meeting import DEFAULT_LEAD_DAYS, load_data
-from .render import PAGE_KINDS, PAGE_TITLES, Renderer, meeting_name, meeting_pages
+from .render import AFTER_KINDS, PAGE_KINDS, PAGE_TITLES, Renderer, has_page, meeting_name, meeting_pages
 
 
 def preview_only() -> set[str] | None:
@@ -63,7 +63,7 @@ class Portal:
         if meeting is None:
             return None
         links = []
-        for kind in PAGE_KINDS:
+        for kind in (*PAGE_KINDS, *(kind for kind in AFTER_KINDS if has_page(kind, meeting))):
             uri = f"meetings/{meeting.id}/{'index' if kind == 'overview' else kind}.md"
             links.append((PAGE_TITLES[kind], uri, uri == src_uri))
         return meeting_name(meeting), links

@@ -230,3 +230,14 @@ def test_a_meeting_report_with_placeholders_is_marked_draft(tmp_path):
     assert 'data-draft="true"' in page
     assert "会议情况报告中还有未填写的内容：xx。" in page.split('<div class="portal-document')[0]
     assert 'data-draft="true"' not in renderer().page("meeting-report", load()[EARLIER])
+
+
+def test_the_meeting_menu_lists_the_pages_after_the_meeting_where_they_exist():
+    from macros.portal import Portal
+    from tests.support import ROOT
+
+    portal = Portal.load(ROOT, today=dt.date(2023, 1, 3))
+    _, links = portal.meeting_links(f"meetings/{EARLIER}/rectification.md")
+    assert [(title, current) for title, _, current in links][-2:] == [("整改清单", True), ("会议情况报告", False)]
+    _, links = portal.meeting_links(f"meetings/{LATER}/index.md")
+    assert [title for title, _, _ in links] == ["概况", "准备工作情况报告", "会议议程", "准备工作清单"]
