@@ -27,7 +27,7 @@ from mkdocs.structure.files import File  # noqa: E402
 from macros.error_page import write_error_site  # noqa: E402
 from macros.errors import DataErrors  # noqa: E402
 from macros.docx_export import report_docx_from_html  # noqa: E402
-from macros.render import DOCUMENT_KINDS, Renderer, word_file_name  # noqa: E402
+from macros.render import DOCUMENT_KINDS, Renderer, document_kinds, word_file_name  # noqa: E402
 from macros.portal import Portal, build_date, preview_only  # noqa: E402
 from macros.search import PAGES_PER_SHARD, SearchIndex, SearchIndexError  # noqa: E402
 
@@ -117,7 +117,7 @@ def on_files(files, config):
     # Word copies are written after their report page is rendered; registered now so links to them resolve.
     config["extra"]["portal_docx"] = {}
     for meeting in portal.meetings:
-        for kind in DOCUMENT_KINDS:
+        for kind in document_kinds(meeting):
             files.append(File.generated(config, f"meetings/{meeting.id}/{word_file_name(meeting.id, kind)}", content=b""))
     return files
 
