@@ -97,7 +97,12 @@ def type_query(page, query: str) -> None:
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.classList.contains('portal-search__input')")
     page.keyboard.type(query)
-    page.wait_for_selector(".portal-search__link", timeout=15000)
+    wait_until_searched(page)
+
+
+def wait_until_searched(page) -> None:
+    """Waits until every shard is searched and the first results are shown (the list is no longer busy)."""
+    page.wait_for_selector(".portal-search__results[aria-busy=false] .portal-search__link", timeout=15000)
 
 
 def test_typing_in_the_search_box_lists_the_reports(served_site, page):
@@ -152,12 +157,10 @@ def test_a_filter_by_kind_leaves_only_that_kind(served_site, page):
     type_query(page, "征求意见")
     everything = page.locator(".portal-search__item").count()
     page.select_option(".portal-search__filter[data-filter=kind]", "议程")
-    # The list is emptied and filled again: wait until it is filled (not merely shorter), then look.
-    page.wait_for_function(
-        f"document.querySelectorAll('.portal-search__item').length > 0"
-        f" && document.querySelectorAll('.portal-search__item').length < {everything}"
-        " && /^找到/.test(document.querySelector('.portal-search__status').textContent)"
-    )
+    # The change starts a new search at once (the list turns busy); wait for it to end.
+    wait_until_searched(page)
+    assert re.fullmatch(r"找到 \d+ 个页面", page.inner_text(".portal-search__status"))
+    assert 0 < page.locator(".portal-search__item").count() < everything
     kinds = page.locator(".portal-search__kind").all_inner_texts()
     assert kinds and set(kinds) == {"议程"}, kinds
     hrefs = page.locator(".portal-search__link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
