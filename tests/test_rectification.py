@@ -241,3 +241,50 @@ def test_the_meeting_menu_lists_the_pages_after_the_meeting_where_they_exist():
     assert [(title, current) for title, _, current in links][-2:] == [("整改清单", True), ("会议情况报告", False)]
     _, links = portal.meeting_links(f"meetings/{LATER}/index.md")
     assert [title for title, _, _ in links] == ["概况", "准备工作情况报告", "会议议程", "准备工作清单"]
+
+
+def test_after_the_meeting_the_next_step_is_report_then_list_then_rectification(tmp_path):
+    from macros.rules.after_meeting import AfterStep, next_step
+
+    today = dt.date(2023, 1, 3)
+    earlier, later = load()[EARLIER], load()[LATER]
+    # Held, reported, 3 items open: carry them out; due at the earliest open deadline (推进中, 2022-10-31).
+    assert next_step(earlier, today) == AfterStep("落实整改", "rectification", dt.date(2022, 10, 31), True)
+    assert next_step(earlier, dt.date(2022, 7, 1)) == AfterStep("落实整改", "rectification", dt.date(2022, 10, 31), False)
+    unreported = load(copy_bureau(tmp_path / "a", edit_earlier=("  reported_on: 2022-01-26\n", "")), tmp_path / "a")[EARLIER]
+    assert next_step(unreported, today) == AfterStep("报送会议情况报告", "meeting-report", dt.date(2022, 1, 29), True)
+    assert next_step(unreported, dt.date(2022, 1, 20), report_days=10) == AfterStep("报送会议情况报告", "meeting-report", dt.date(2022, 1, 24), False)
+    folder = copy_bureau(tmp_path / "b")
+    path = folder / f"{EARLIER}.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("\n# 整改清单")] + "\n", encoding="utf-8")
+    no_list = load(folder, tmp_path / "b")[EARLIER]
+    assert not no_list.rectification
+    assert next_step(no_list, today) == AfterStep("制定整改清单", None)
+    folder = copy_bureau(tmp_path / "c")
+    path = folder / f"{EARLIER}.yml"
+    text = path.read_text(encoding="utf-8")
+    for status in rectification.OPEN_STATUSES:
+        text = text.replace(f"    status: {status}\n", "    status: 已完成\n    completed_on: 2022-12-20\n")
+    path.write_text(text, encoding="utf-8")
+    done = load(folder, tmp_path / "c")[EARLIER]
+    assert not rectification.open_items(done.rectification)
+    assert next_step(done, today) is None
+    # Not held: nothing before its date (2023-01-12), then it is to be recorded.
+    assert next_step(later, today) is None
+    assert next_step(later, dt.date(2023, 1, 13)) == AfterStep("填写会议召开情况", None)
+
+
+def test_a_held_meeting_shows_as_held_on_the_home_page_with_what_follows():
+    home = renderer().home(list(load().values()))
+    row = next(line for line in home.splitlines() if f"meetings/{EARLIER}/index.md" in line)
+    cells = [cell.strip() for cell in row.strip("|").split(" | ")]
+    assert cells[1] == "2022年1月14日"
+    assert cells[2] == '<span class="portal-state portal-state--held">已召开</span>'
+    assert cells[3] == f"[落实整改](meetings/{EARLIER}/rectification.md)<br><small><strong>2022年10月31日（已逾期）</strong></small>"
+    assert f"· [会议情况报告](meetings/{EARLIER}/meeting-report.md)" in cells[4]
+    later_row = next(line for line in home.splitlines() if f"meetings/{LATER}/index.md" in line)
+    assert "已召开" not in later_row and "会议情况报告" not in later_row
+    earlier_only = renderer().home([load()[EARLIER]])
+    summary = earlier_only.split("</section>")[0]
+    assert "<strong>1</strong> 个已召开" in summary and "<strong>0</strong> 个已就绪" in summary and "<strong>0</strong> 个尚未就绪" in summary

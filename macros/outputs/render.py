@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from macros.model import facts, placeholders, rectification
+from macros.rules import after_meeting
 from macros.rules import preparation as rules
 from macros.model.text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
 
@@ -245,6 +246,9 @@ class Renderer:
             attendance=rectification.attendance,
             meeting_report_due=lambda meeting: rectification.report_due(meeting, self.meeting_report_days),
             talks_held=lambda meeting: sum(talk.held for talk in rules.required_talks(meeting)),
+            after_step=lambda meeting: after_meeting.next_step(meeting, self.today, self.meeting_report_days),
+            meeting_state=after_meeting.state,
+            after_guide=after_meeting.GUIDE,
         )
 
     def _render(self, name: str, **context) -> str:
@@ -366,9 +370,12 @@ def home_years(meetings, limit: int | None = None) -> tuple[list[int], list[int]
 
 
 def year_summary(entries) -> dict[str, int]:
-    """How many groups; how many of them are ready, not yet ready, and (of those) have overdue items."""
-    states = [checklist.state for _, checklist in entries]
-    return {"groups": len(states), "ready": states.count("ready"), "open": len(states) - states.count("ready"), "overdue": states.count("overdue")}
+    """How many groups; how many held their meeting, are ready for it, are not yet ready, and (of
+    those not ready) have overdue items."""
+    states = [after_meeting.state(meeting, checklist) for meeting, checklist in entries]
+    ready = states.count("ready")
+    held = states.count("held")
+    return {"groups": len(states), "held": held, "ready": ready, "open": len(states) - ready - held, "overdue": states.count("overdue")}
 
 
 def step_summary(entries) -> list[tuple[str, int, int]]:
