@@ -207,6 +207,8 @@ def status(meeting_id: str | None = None, root: Path = ROOT, out=sys.stdout) -> 
     """Print each meeting's status, its 下一步 (the same list as the checklist page) and its steps."""
     from macros.outputs.portal import Portal
     from macros.outputs.render import meeting_name
+    from macros.model.rectification import is_held
+    from macros.rules.after_meeting import next_step
     from macros.rules.preparation import countdown, due_text
 
     try:
@@ -224,9 +226,17 @@ def status(meeting_id: str | None = None, root: Path = ROOT, out=sys.stdout) -> 
     renderer = portal.renderer
     for meeting in meetings:
         result = renderer.checklist(meeting)
-        print(f"{meeting_name(meeting)}（{meeting.id}）：{result.summary}（截至{cn_date(result.as_of)}）", file=out)
-        held_on = cn_date(result.held_on) + f"，{countdown(result.days_to_meeting)}" if result.held_on else "待定"
+        after = next_step(meeting, renderer.today, renderer.meeting_report_days)
+        summary = "已召开" if is_held(meeting) else result.summary
+        print(f"{meeting_name(meeting)}（{meeting.id}）：{summary}（截至{cn_date(result.as_of)}）", file=out)
+        if is_held(meeting):
+            held_on = f"{cn_date(meeting.held.date)}（已召开）"
+        else:
+            held_on = cn_date(result.held_on) + f"，{countdown(result.days_to_meeting)}" if result.held_on else "待定"
         print(f"  会议时间：{held_on}", file=out)
+        if after:
+            due = f"；期限：{due_text(after.due, after.overdue)}" if after.due else ""
+            print(f"  会后：下一步是{after.title}{due}", file=out)
         if result.next_steps:
             print("  下一步：", file=out)
         for number, step in enumerate(result.next_steps, 1):
