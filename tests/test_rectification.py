@@ -55,7 +55,7 @@ def test_later_year_states_the_earlier_years_counts_computed_from_the_earlier_fi
 
 def test_report_states_the_counts_only_where_the_office_opts_in(tmp_path):
     later = load()[LATER]
-    assert "第一项议程：由局长王建国同志通报县发展和改革局党组班子2021年民主生活会整改措施落实情况（共8项" in renderer().page("report", later)
+    assert "第一项议程：由局长王建国同志通报县发展和改革局党组班子2021年度专题民主生活会整改措施落实情况（共8项" in renderer().page("report", later)
     folder = copy_bureau(tmp_path, edit_later=("  previous_counts: true", "  previous_counts: false"))
     plain = load(folder, tmp_path)[LATER]
     page = renderer().page("report", plain)

@@ -234,6 +234,7 @@ class Renderer:
             previous_meeting=rectification.previous_meeting,
             previous_counts=previous_counts,
             previous_year=rectification.previous_year,
+            previous_title=previous_title,
             has_rectification_list=rectification.has_list,
             rectification_counts=lambda meeting: rectification.counts(meeting.rectification),
             rectification_by_member=rectification.by_member,
@@ -387,6 +388,15 @@ def step_summary(entries) -> list[tuple[str, int, int]]:
         (step.title, sum(checklist.steps[index].complete for _, checklist in entries), len(entries))
         for index, step in enumerate(first.steps)
     ]
+
+
+def previous_title(meeting) -> str:
+    """The previous meeting as the report, the agenda and the 会议情况报告 name it: the linked meeting's
+    own title (2021年度专题民主生活会), or, with none on file, as the real reports do (2020年民主生活会)."""
+    previous = rectification.previous_meeting(meeting)
+    if previous is not None:
+        return f"{previous.year}{previous.year_style}{previous.kind}"
+    return f"{meeting.year - 1}年民主生活会"
 
 
 def previous_counts(meeting) -> str:
