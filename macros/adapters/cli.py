@@ -265,7 +265,10 @@ def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> i
     if path.exists():
         print(f"{path.relative_to(root)} 已经存在，没有改动它。请换一个编号。", file=sys.stderr)
         return 2
-    year = year or dt.date.today().year
+    if year is None:
+        # An id that starts with a year (2024-county-gov-office) names the meeting's year; else this year.
+        leading = re.match(r"(\d{4})(?:-|$)", meeting_id)
+        year = int(leading.group(1)) if leading and 2000 <= int(leading.group(1)) <= 2100 else dt.date.today().year
     lines = [
         SCHEMA_MODELINE,
         "# 新会议文件：填写标有“必填”的各项后运行 make check；不需要的整段（如 inspection）可以留空或删去。",
