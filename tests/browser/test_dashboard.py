@@ -179,3 +179,17 @@ def test_a_missing_page_answers_in_chinese_with_styles_and_search(served_site, p
     assert page.evaluate("q => window.portalSearch(q)", "谈心谈话")
     page.locator("article a", has_text="返回首页").click()
     page.wait_for_url(base)
+
+
+@pytest.mark.parametrize("sized_page", VIEWPORTS, indirect=True, ids=["1280", "390"])
+def test_a_table_wider_than_the_screen_says_it_scrolls_sideways(served_site, sized_page):
+    base, _ = served_site
+    page, width = sized_page
+    page.goto(base + "meetings/2022-county-development-reform-bureau/checklist/", wait_until="load")
+    hints = page.evaluate("""() => Array.from(document.querySelectorAll('.md-typeset__scrollwrap')).map(wrap => [
+        wrap.querySelector('table').scrollWidth > wrap.querySelector('table').clientWidth + 1,
+        getComputedStyle(wrap, '::before').content])""")
+    assert hints, "the checklist lost its tables"
+    for wide, content in hints:
+        assert (content == '"表格较宽，可左右滑动查看 →"') == wide, hints
+    assert any(wide for wide, _ in hints) == (width < 1000), hints
