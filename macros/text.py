@@ -112,7 +112,10 @@ def tidy_text(value: str) -> str:
     (a folded line must not leave a space inside a sentence); any other run of
     whitespace becomes one space.
     """
-    value = _SPACE_BETWEEN_CJK.sub("", value.strip())
+    value = value.strip()
+    if not _SPACE_RUN.search(value):
+        return value
+    value = _SPACE_BETWEEN_CJK.sub("", value)
     return _SPACE_RUN.sub(" ", value)
 
 
