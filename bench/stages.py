@@ -36,9 +36,9 @@ def main() -> None:
     parser.add_argument("count", type=int, help="meetings to generate")
     args = parser.parse_args()
     os.environ.update(ENV)
-    from macros.docx_export import report_docx_from_html
-    from macros.portal import Portal
-    from macros.search import SearchPage, page_text, write_index
+    from macros.outputs.docx_export import report_docx_from_html
+    from macros.outputs.portal import Portal
+    from macros.outputs.search import SearchPage, page_text, write_index
 
     print(f"# {args.count} meetings, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d %H:%M %Z')}")
     with tempfile.TemporaryDirectory(prefix="portal-stages-") as scratch:

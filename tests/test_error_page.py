@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from macros.error_page import TITLE, error_page, write_error_site
-from macros.errors import DataError, DataErrors
+from macros.outputs.error_page import TITLE, error_page, write_error_site
+from macros.model.errors import DataError, DataErrors
 from tests.support import ROOT, markdown_to_html
 
 ERRORS = DataErrors([

@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from macros import rectification
-from macros.docx_export import report_blocks
-from macros.errors import DataErrors
-from macros.render import Renderer, meeting_pages
+from macros.model import rectification
+from macros.outputs.docx_export import report_blocks
+from macros.model.errors import DataErrors
+from macros.outputs.render import Renderer, meeting_pages
 from tests.support import DATA, load, renderer
 
 EARLIER = "2021-county-development-reform-bureau"
@@ -176,7 +176,7 @@ def test_meeting_report_due_date_goes_on_the_checklist_once_held(tmp_path):
 
 
 def test_meeting_report_days_is_a_portal_setting(tmp_path):
-    from macros.portal import Portal
+    from macros.outputs.portal import Portal
 
     root = tmp_path
     shutil.copytree(DATA, root / "data" / "meetings")
@@ -198,7 +198,7 @@ def test_home_counts_open_rectification_items_per_group():
 def word_copy(kind: str, meeting_id: str = EARLIER, edit=None, tmp_path=None):
     from docx import Document
 
-    from macros.docx_export import report_docx
+    from macros.outputs.docx_export import report_docx
 
     meeting = load()[meeting_id] if edit is None else load(copy_bureau(tmp_path, edit_earlier=edit), tmp_path)[meeting_id]
     return Document(io.BytesIO(report_docx(renderer().page(kind, meeting))))
@@ -233,7 +233,7 @@ def test_a_meeting_report_with_placeholders_is_marked_draft(tmp_path):
 
 
 def test_the_meeting_menu_lists_the_pages_after_the_meeting_where_they_exist():
-    from macros.portal import Portal
+    from macros.outputs.portal import Portal
     from tests.support import ROOT
 
     portal = Portal.load(ROOT, today=dt.date(2023, 1, 3))

@@ -8,9 +8,11 @@ import textwrap
 
 import pytest
 
-from macros import placeholders, rules, yamlfile
-from macros.errors import DataErrors
-from macros.meeting import convert
+from macros.model import placeholders
+from macros.rules import preparation as rules
+from macros.model import yamlfile
+from macros.model.errors import DataErrors
+from macros.model.meeting import convert
 
 NAME = "data/meetings/t.yml"
 
@@ -167,7 +169,7 @@ def test_agenda_rounds_follow_rank_order():
 def test_make_status_prints_the_next_steps_of_the_checklist():
     import io
 
-    from macros import cli
+    from macros.adapters import cli
     from tests.support import ROOT
 
     out = io.StringIO()
@@ -185,8 +187,8 @@ def test_make_status_prints_the_next_steps_of_the_checklist():
 def test_make_status_lists_what_the_checklist_page_lists(monkeypatch):
     import io
 
-    from macros import cli
-    from macros.portal import Portal
+    from macros.adapters import cli
+    from macros.outputs.portal import Portal
     from tests.support import ROOT
 
     monkeypatch.setenv("PORTAL_TODAY", "2023-01-03")

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from macros import cli
-from macros.errors import DataErrors
-from macros.meeting import load_meetings
+from macros.adapters import cli
+from macros.model.errors import DataErrors
+from macros.model.meeting import load_meetings
 from tests.support import DATA, ROOT, load
 
 

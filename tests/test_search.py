@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from macros.search import SearchIndex, _shards, char_token, page_text, pair_token, query_tokens
+from macros.outputs.search import SearchIndex, _shards, char_token, page_text, pair_token, query_tokens
 
 
 def meeting(meeting_id: str, group: str, year: int):

@@ -1,4 +1,4 @@
-// The portal's search box in the site header. The index (Pagefind, written by macros/search.py)
+// The portal's search box in the site header. The index (Pagefind, written by macros/outputs/search.py)
 // holds character-pair tokens; the query is turned into the same tokens here, so any Chinese
 // word inside a sentence is found. Results show excerpts cut from each page's real text (a small
 // file beside the index), with the query marked; opening one marks the query on that page.
@@ -10,12 +10,12 @@
 
   function hex(ch) { return ("0000" + ch.codePointAt(0).toString(16)).slice(-5); }
 
-  // A filter value as the index holds it (macros/search.py filter_token): filters are index terms.
+  // A filter value as the index holds it (macros/outputs/search.py filter_token): filters are index terms.
   function filterToken(key, value) {
     return "f" + key[0] + Array.from(value).map(hex).join("") + "z";
   }
 
-  // The query as the index holds it (macros/search.py has the Python twin). With ``cover``, a run
+  // The query as the index holds it (macros/outputs/search.py has the Python twin). With ``cover``, a run
   // of COVER_FROM characters or more keeps only every other pair (and the last), enough to find
   // a long phrase at half the work; results are then checked against all its pairs.
   var COVER_FROM = 8;
@@ -224,7 +224,7 @@
       return url.pathname + url.search;
     }
 
-    // Results arrive in meeting order (see macros/search.py); a meeting's pages share one group.
+    // Results arrive in meeting order (see macros/outputs/search.py); a meeting's pages share one group.
     function renderItems(pages, query) {
       pages.forEach(function (page) {
         var name = page.meta.meeting || "";
@@ -242,7 +242,7 @@
       });
     }
 
-    // A page's plain text (written gzip-compressed beside the index by macros/search.py).
+    // A page's plain text (written gzip-compressed beside the index by macros/outputs/search.py).
     async function pageText(page) {
       var response = await fetch(new URL("text/" + page.meta.number + ".gz", indexUrl));
       var bytes = new Uint8Array(await response.arrayBuffer());

@@ -10,9 +10,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from macros import rules
-from macros.portal import Portal
-from macros.text import cn_date
+from macros.rules import preparation as rules
+from macros.outputs.portal import Portal
+from macros.model.text import cn_date
 from tests.support import ROOT, squeeze
 
 VIEWPORTS = [(1280, 900), (390, 844)]

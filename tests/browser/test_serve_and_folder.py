@@ -9,7 +9,7 @@ import subprocess
 import time
 import urllib.request
 
-from macros import cli, runner
+from macros.adapters import cli, runner
 from tests.support import copy_project
 
 MEETING = "2022-county-development-reform-bureau"

@@ -14,9 +14,9 @@ import gc
 import os
 from pathlib import Path
 
-from . import facts, placeholders, rectification
-from .errors import DataError, DataErrors
-from .schema import (
+from macros.model import facts, placeholders, rectification
+from macros.model.errors import DataError, DataErrors
+from macros.model.schema import (
     Bool,
     Choice,
     Context,
@@ -33,8 +33,8 @@ from .schema import (
     colon_advice,
     is_blank,
 )
-from .yamlfile import Mapping, Node, Scalar, YamlFileError
-from . import yamlfile
+from macros.model.yamlfile import Mapping, Node, Scalar, YamlFileError
+from macros.model import yamlfile
 
 ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
 MAX_MEMBERS = 50

@@ -2,7 +2,7 @@
 
 Every value that comes from data is plain text: it is escaped for Markdown and
 HTML when a template prints it, so a value can never add markup, a link, a
-script or a Jinja expression to a page. Templates live in ``macros/templates``.
+script or a Jinja expression to a page. Templates live in ``macros/outputs/templates``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import facts, placeholders, rectification, rules
-from .text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
+from macros.model import facts, placeholders, rectification
+from macros.rules import preparation as rules
+from macros.model.text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
 
 
 def word_file_name(meeting_id: str, kind: str = "report") -> str:

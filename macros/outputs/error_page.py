@@ -11,8 +11,8 @@ import html
 import shutil
 from pathlib import Path
 
-from .errors import DataErrors
-from .render import PAGE_KINDS
+from macros.model.errors import DataErrors
+from macros.outputs.render import PAGE_KINDS
 
 TITLE = "会议文件有误，页面暂未更新"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DataError
+from macros.model.errors import DataError
 
 MAX_NODES = 50_000
 MAX_DEPTH = 40

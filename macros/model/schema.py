@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from . import placeholders
-from .errors import DataError
-from .text import tidy_text
-from .yamlfile import FORBIDDEN_CHARACTERS, Mapping, Node, Scalar, Sequence, character_problem
+from macros.model import placeholders
+from macros.model.errors import DataError
+from macros.model.text import tidy_text
+from macros.model.yamlfile import FORBIDDEN_CHARACTERS, Mapping, Node, Scalar, Sequence, character_problem
 
 MAX_TEXT = 5000
 MAX_ITEMS = 500
