@@ -141,7 +141,7 @@ def parse(text: str, name: str) -> Node:
     value that holds it, so that the schema reports it with its field; one anywhere else (a key, a
     comment) is reported here, with its line.
     """
-    odd = _STAND_INS.search(text)
+    odd = _STAND_INS.search(text) if _beyond_bmp(text) else None
     if odd:
         raise _character_error(text, name, odd.start(), "有一个私用区字符，无法显示和打印。请删去它，或重新输入这段文字。")
     shifted = FORBIDDEN_CHARACTERS.search(text) is not None
@@ -212,6 +212,12 @@ def character_problem(char: str) -> str:
 _SHIFT = 0xF0000
 _RESTORE = {_SHIFT + code: code for code in [*range(0xA0), 0x2028, 0x2029, 0xFFFE, 0xFFFF]}
 _STAND_INS = re.compile("[\U000F0000-\U000F009F\U000F2028\U000F2029\U000FFFFE\U000FFFFF]")
+
+
+def _beyond_bmp(text: str) -> bool:
+    """Whether ``text`` has a character above U+FFFF (each stand-in is one): a far cheaper test than a
+    search, since UTF-16 gives such a character two code units."""
+    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
 
 
 def _character_error(text: str, name: str, at: int, problem: str) -> YamlFileError:
