@@ -185,6 +185,8 @@ class Renderer:
         self._checklists: dict = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(template_dir)),
+            # A renderer serves one build: each template is read and compiled once, never checked again.
+            auto_reload=False,
             undefined=jinja2.StrictUndefined,
             finalize=_finalize,
             autoescape=False,
