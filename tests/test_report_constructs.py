@@ -15,7 +15,7 @@ from macros.rules import preparation as rules
 from macros.model import yamlfile
 from macros.model.errors import DataErrors
 from macros.model.meeting import convert
-from tests.support import document_text, markdown_to_html, renderer, squeeze
+from tests.support import DATA, document_text, load, markdown_to_html, renderer, squeeze
 
 NAME = "data/meetings/t.yml"
 
@@ -372,3 +372,22 @@ def test_a_report_written_with_every_construct_renders_its_golden_text():
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_a_sections_step_may_be_written_in_chinese(tmp_path):
+    name = "2022-county-development-reform-bureau"
+    text = (DATA / f"{name}.yml").read_text(encoding="utf-8")
+    folder = tmp_path / "data" / "meetings"
+    folder.mkdir(parents=True)
+    earlier = "2021-county-development-reform-bureau.yml"  # the previous year, which the report cites
+    (folder / earlier).write_text((DATA / earlier).read_text(encoding="utf-8"), encoding="utf-8")
+    chinese = text
+    for key, title in (("study", "学习研讨"), ("opinions", "征求意见"), ("talks", "谈心谈话"), ("materials", "撰写对照检查材料")):
+        chinese = chinese.replace(f"step: {key}\n", f"step: {title}\n")
+    assert chinese.count("step: 学习研讨\n") == 1 and "step: study\n" not in chinese
+    (folder / f"{name}.yml").write_text(chinese, encoding="utf-8")
+    assert renderer().page("report", load(folder, tmp_path)[name]) == renderer().page("report", load()[name])
+    (folder / f"{name}.yml").write_text(text.replace("step: study\n", "step: 学习\n"), encoding="utf-8")
+    with pytest.raises(DataErrors) as caught:
+        load(folder, tmp_path)
+    assert "“学习”不在可选值中。可选：study（学习研讨）、opinions（征求意见）、talks（谈心谈话）" in str(caught.value)

@@ -185,7 +185,7 @@ MEMBER_MATERIAL = Obj(
 
 SECTION = Obj(
     {
-        "step": Field(Choice(*SECTION_STEPS), "对应的准备环节", required=True),
+        "step": Field(Choice(*SECTION_STEPS, names={**STEP_TITLES, "other": "其他"}), "对应的准备环节：study（学习研讨）、opinions（征求意见）、talks（谈心谈话）、materials（撰写对照检查材料）、review（审核把关）、other（其他），中英文都可以", required=True),
         "heading": Field(Text(), "小标题，如“深学领域，打牢基础。”", required=True),
         "text": Field(Parts(required=True), "正文", required=True),
     }
@@ -515,7 +515,8 @@ def _known_member(record: Record, key: str, by_name: dict, ctx: Context, path: s
     if name in by_name:
         return by_name[name]
     if name:
-        ctx.error(record.line_of(key), f"{path}.{key}", f"“{name}”不是本班子成员（{_listing(list(by_name))}）。请核对姓名，或先在 group.members 中添加。")
+        members = {known: member.line_of("name") for known, member in by_name.items()}
+        ctx.unknown_member(record.line_of(key), f"{path}.{key}", name, members)
     return None
 
 

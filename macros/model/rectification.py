@@ -85,8 +85,7 @@ def check(meeting: Record, by_name: dict, ctx: Context) -> None:
 def _known_member(record: Record, key: str, by_name: dict, ctx: Context, path: str) -> None:
     name = record[key]
     if name and name not in by_name:
-        listing = "、".join(by_name) or "无"
-        ctx.error(record.line_of(key), f"{path}.{key}", f"“{name}”不是本班子成员（{listing}）。请核对姓名，或先在 group.members 中添加。")
+        ctx.unknown_member(record.line_of(key), f"{path}.{key}", name, {known: member.line_of("name") for known, member in by_name.items()})
 
 
 def link_years(meetings: list[Record], complete: bool = True) -> list[DataError]:

@@ -82,9 +82,48 @@ class Context:
     def __init__(self, file: str):
         self.file = file
         self.errors: list[DataError] = []
+        self._unknown: dict[str, tuple[int, str, list[int]]] = {}
 
     def error(self, line: int, path: str, message: str) -> None:
         self.errors.append(DataError(self.file, line, path, message))
+
+    def unknown_member(self, line: int, path: str, name: str, members: dict[str, int]) -> None:
+        """A name that is not one of the group's ``members`` (name → line of the member list): said
+        once, at its first line, naming the member it nearly matches and the other lines it recurs on
+        (a one-character typo in the member list would otherwise give one error at every correct use)."""
+        if name in self._unknown:
+            index, message, lines = self._unknown[name]
+            lines.append(line)
+            more = "、".join(str(other) for other in lines)
+            self.errors[index] = DataError(self.file, self.errors[index].line, self.errors[index].field,
+                                           f"{message}同样的写法还出现在第 {more} 行。")
+            return
+        listing = "、".join(members) or "无"
+        message = f"“{name}”不是本班子成员（{listing}）。"
+        close = one_character_apart(name, members)
+        if close:
+            message += (f"成员名单第 {members[close]} 行写的是“{close}”，只差一个字：如果是同一个人，请把两处改成同样的写法；"
+                        "如果不是，请先在 group.members 中添加。")
+        else:
+            message += "请核对姓名，或先在 group.members 中添加。"
+        self._unknown[name] = (len(self.errors), message, [])
+        self.error(line, path, message)
+
+
+def one_character_apart(name: str, names) -> str | None:
+    """The one name of ``names`` that differs from ``name`` by a character changed, added or left out
+    (names of two characters or more; none when several do, as 王伟 and 王强 for 王刚)."""
+    found = [other for other in names if _one_apart(name, other)]
+    return found[0] if len(found) == 1 else None
+
+
+def _one_apart(name: str, other: str) -> bool:
+    if other == name or min(len(name), len(other)) < 2 or abs(len(other) - len(name)) > 1:
+        return False
+    if len(other) == len(name):
+        return sum(a != b for a, b in zip(other, name)) == 1
+    shorter, longer = sorted((name, other), key=len)
+    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
 
 
 _INVALID = object()
@@ -275,17 +314,24 @@ class Bool(ScalarType):
 
 
 class Choice(ScalarType):
-    def __init__(self, *choices: str):
+    """One of ``choices``; ``names`` gives a choice's Chinese name, accepted in its place."""
+
+    def __init__(self, *choices: str, names: dict[str, str] | None = None):
         self.choices = choices
+        self.names = names or {}
+        self._by_name = {name: choice for choice, name in self.names.items()}
 
     def parse(self, text, node, ctx, path):
         if text in self.choices:
             return text
-        ctx.error(node.line, path, f"“{shown(text)}”不在可选值中。可选：{'、'.join(self.choices)}。")
+        if text in self._by_name:
+            return self._by_name[text]
+        listed = "、".join(f"{choice}（{self.names[choice]}）" if choice in self.names else choice for choice in self.choices)
+        ctx.error(node.line, path, f"“{shown(text)}”不在可选值中。可选：{listed}。")
         return _INVALID
 
     def json_schema(self):
-        return {"type": "string", "enum": list(self.choices)}
+        return {"type": "string", "enum": list(self.choices) + list(self._by_name)}
 
 
 

@@ -157,7 +157,7 @@ def parse(text: str, name: str) -> Node:
     try:
         root = yaml.compose(text, Loader=_ComposeOnly)
     except yaml.MarkedYAMLError as exc:
-        line, advice = syntax_advice(exc)
+        line, advice = syntax_advice(exc, text)
         # An invisible character on the lines the parser stumbled on is the likelier cause: name it.
         lines = {line} | {mark.line + 1 for mark in (exc.problem_mark, exc.context_mark) if mark}
         reading = _Reading(name, text)
@@ -287,11 +287,23 @@ _GENERAL_ADVICE = "请检查这一行和上一行：缩进是否与同一级对�
 _COLON_ADVICE = "这一行的冒号“: ”被当作了新字段的开始。正文中的冒号请改用中文冒号“：”，或把整段文字用引号括起来；如果这里确实是字段，请检查它的缩进是否与同一级对齐。"
 
 
-def syntax_advice(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
+_FULL_WIDTH_COLON = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：")
+_FULL_WIDTH_COMMA = re.compile(r"[\[{][^\]}]*，")
+
+
+def syntax_advice(exc: yaml.MarkedYAMLError, text: str = "") -> tuple[int, str]:
     """The line and the Chinese advice for a parser error, by the kind of mistake."""
     problem, context = exc.problem or "", exc.context or ""
     at_problem = exc.problem_mark.line + 1 if exc.problem_mark else 0
     at_context = exc.context_mark.line + 1 if exc.context_mark else at_problem
+    # Chinese punctuation typed where YAML needs its own: say so, on the line that has it.
+    source = text.splitlines()
+    for at in dict.fromkeys((at_context, at_problem)):
+        line = source[at - 1] if 0 < at <= len(source) else ""
+        if _FULL_WIDTH_COLON.match(line):
+            return at, "这一行字段名后面用了中文冒号“：”。字段名后要用英文冒号“:”再加一个空格，如“people: 126”；正文里的冒号不受影响。"
+        if _FULL_WIDTH_COMMA.search(line) and ("flow" in context or "flow" in problem):
+            return at, "这一行花括号 { } 或方括号 [ ] 里的各项之间用了中文逗号“，”。各项之间要用英文逗号“,”隔开，如 {member: 周伟, with: 李红梅}；正文里的逗号请用引号括起来。"
     if "document" in problem or "document" in context:
         return at_problem, "文件中出现了第二个文档：一个会议文件只能有一个文档。请删去这一行的“---”或“...”；如果是把两个文件粘在了一起，请拆成两个文件。"
     if "directive" in context:
