@@ -19,6 +19,8 @@ def test_error_page_lists_file_line_field_and_message_escaped():
     assert '<td data-label="文件">data/meetings/a.yml</td><td data-label="行号">20</td><td data-label="字段"><code>group.members[1].post</code></td><td>必填字段没有填写：职务</td>' in html
     assert '<td data-label="文件">data/meetings/b.yml</td><td data-label="行号">—</td><td data-label="字段">—</td><td>文件不是合法的 YAML：&lt;缩进&gt; 有误</td>' in html
     assert "共有 2 处" in html
+    quoted = error_page(DataErrors([DataError("data/meetings/a.yml", 20, "group.members[1].post", "必填字段没有填写：职务", "- name: <李红梅>")]))
+    assert "<td>必填字段没有填写：职务<br><small>第 20 行写的是：<code>- name: &lt;李红梅&gt;</code></small></td>" in markdown_to_html(quoted)
 
 
 def test_error_site_puts_the_page_at_every_address(tmp_path):

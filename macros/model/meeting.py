@@ -8,6 +8,8 @@ it through the schema, checks what one field cannot check alone, and raises
 
 from __future__ import annotations
 
+import dataclasses
+
 import contextlib
 import fnmatch
 import gc
@@ -15,7 +17,7 @@ import os
 from pathlib import Path
 
 from macros.model import facts, placeholders, rectification
-from macros.model.errors import DataError, DataErrors
+from macros.model.errors import DataError, DataErrors, visible_line
 from macros.model.schema import (
     Bool,
     Choice,
@@ -396,8 +398,27 @@ def load_data(root: Path, only: set[str] | None = None) -> tuple[Record, list[Re
     except DataErrors as exc:
         errors += exc.errors
     if errors:
-        raise DataErrors(errors)
+        raise DataErrors(with_quotes(errors, root))
     return settings, meetings
+
+
+def with_quotes(errors: list[DataError], root: Path) -> list[DataError]:
+    """The errors, each with the line it points at as written (see ``visible_line``); a file that
+    cannot be read as UTF-8 text, or a line it doesn't have, gives no quote."""
+    lines: dict[str, list[str] | None] = {}
+    quoted = []
+    for error in errors:
+        if error.file not in lines:
+            try:
+                raw = (root / error.file).read_bytes()
+                lines[error.file] = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8").split("\n")
+            except (OSError, UnicodeDecodeError):
+                lines[error.file] = None
+        text = lines[error.file]
+        if text is not None and 0 < error.line <= len(text) and text[error.line - 1].strip():
+            error = dataclasses.replace(error, quote=visible_line(text[error.line - 1]))
+        quoted.append(error)
+    return quoted
 
 
 def convert(root: Node, name: str) -> tuple[Record | None, list[DataError]]:

@@ -25,7 +25,7 @@ def error_page(errors: DataErrors) -> str:
         f'<td data-label="文件">{html.escape(error.file)}</td>'
         f'<td data-label="行号">{error.line or "—"}</td>'
         f'<td data-label="字段">{f"<code>{html.escape(error.field)}</code>" if error.field else "—"}</td>'
-        f"<td>{html.escape(error.message)}</td>"
+        f"<td>{html.escape(error.message)}{_quote(error)}</td>"
         "</tr>"
         for error in errors.errors
     )
@@ -44,6 +44,13 @@ def error_page(errors: DataErrors) -> str:
         "</table>\n"
         "</div>\n"
     )
+
+
+def _quote(error) -> str:
+    """The line as written, under the message, so it can be found without line numbers."""
+    if not error.quote:
+        return ""
+    return f'<br><small>第 {error.line} 行写的是：<code>{html.escape(error.quote)}</code></small>'
 
 
 def write_error_site(docs: Path, target: Path, errors: DataErrors, meeting_ids: list[str]) -> None:

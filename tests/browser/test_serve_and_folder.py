@@ -73,7 +73,7 @@ def test_data_errors_under_serve_show_in_the_browser_and_clear_when_fixed(tmp_pa
 def assert_error_page(page) -> None:
     assert page.locator("article h1").inner_text() == "会议文件有误，页面暂未更新"
     cells = page.locator("article table tbody tr").first.locator("td").all_inner_texts()
-    assert cells == [f"data/meetings/{MEETING}.yml", "20", "group.members[1].post", "必填字段没有填写：职务，如“县政府办主任”"]
+    assert cells == [f"data/meetings/{MEETING}.yml", "20", "group.members[1].post", "必填字段没有填写：职务，如“县政府办主任”\n第 20 行写的是：- name: 李红梅"]
     # On a phone: a card per error, what to do on top, nothing wider than the screen.
     size = page.viewport_size
     page.set_viewport_size({"width": 390, "height": 800})
