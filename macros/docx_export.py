@@ -231,8 +231,16 @@ def report_docx_from_html(report_html: str) -> bytes:
     buffer = io.BytesIO(base)
     buffer.seek(0, io.SEEK_END)
     with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as target:
-        target.writestr("word/document.xml", xml)
+        target.writestr(_entry("word/document.xml"), xml)
     return buffer.getvalue()
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A zip entry with a fixed date, so the same report always gives the same bytes (a warm build
+    must publish what a cold one does)."""
+    entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
 
 
 @functools.lru_cache(maxsize=1)
@@ -243,7 +251,7 @@ def _template_parts() -> tuple[bytes, str]:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             if item.filename != "word/document.xml":
-                target.writestr(item, source.read(item.filename))
+                target.writestr(_entry(item.filename), source.read(item.filename))
     return buffer.getvalue(), source.read("word/document.xml").decode("utf-8")
 
 
