@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import buildcache
 from .errors import DataErrors
 from .meeting import load_meetings
 from .text import cn_date
@@ -52,18 +53,25 @@ def build(root: Path = ROOT, site: Path | None = None) -> int:
     # A published site is always complete: never a focused preview, never without its search index.
     env.pop("PORTAL_ONLY", None)
     env.pop("PORTAL_SEARCH", None)
-    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(fresh)]
-    result = subprocess.run(mkdocs, cwd=root, env=env)
-    if result.returncode != 0 or not (fresh / "index.html").is_file():
-        shutil.rmtree(fresh, ignore_errors=True)
-        print(f"生成失败，{site.name}/ 保持原样未被改动。", file=sys.stderr)
-        return result.returncode or 1
+    # Only what changed is built again when the build cache allows it; on any doubt, a cold build.
+    plan = buildcache.Plan.prepare(root, site)
+    warm = plan.warm_build(fresh, env)
+    if not warm:
+        mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(fresh)]
+        result = subprocess.run(mkdocs, cwd=root, env=env)
+        if result.returncode != 0 or not (fresh / "index.html").is_file():
+            shutil.rmtree(fresh, ignore_errors=True)
+            print(f"生成失败，{site.name}/ 保持原样未被改动。", file=sys.stderr)
+            return result.returncode or 1
+    plan.forget()
     shutil.rmtree(old, ignore_errors=True)
     if site.exists():
         site.rename(old)
     fresh.rename(site)
     shutil.rmtree(old, ignore_errors=True)
-    print(f"已生成到 {site.name}/。")
+    plan.record()
+    how = "只重新生成了有改动的部分" if warm else "完整生成" + (f"：{plan.reason}" if plan.reason else "")
+    print(f"已生成到 {site.name}/（{how}）。")
     return 0
 
 

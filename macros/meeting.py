@@ -479,10 +479,12 @@ def _listing(names: list[str]) -> str:
     return "、".join(names) if names else "无"
 
 
-def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None = None) -> list[Record]:
+def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None = None, cache=None) -> list[Record]:
     """Load every meeting under ``folder``; raise DataErrors with all problems of all files.
 
     ``only`` limits loading to the files of those ids (a focused preview of one meeting).
+    ``cache`` (a ``buildcache.ModelCache``) gives back a file validated before, unchanged, without
+    errors; only such files are stored in it.
 
     Meetings come back ordered by year (newest first), then by group name.
     """
@@ -496,13 +498,18 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
         if path.suffix != ".yml":
             errors.append(DataError(name, 0, "", "会议文件的扩展名应为 .yml。请重命名。"))
             continue
-        try:
-            tree = yamlfile.load(path, name)
-        except YamlFileError as exc:
-            errors.append(exc.error)
-            continue
-        meeting, file_errors = convert(tree, name)
-        errors.extend(file_errors)
+        data = path.read_bytes() if cache is not None else b""
+        meeting = cache.lookup(name, data) if cache is not None else None
+        if meeting is None:
+            try:
+                tree = yamlfile.load(path, name)
+            except YamlFileError as exc:
+                errors.append(exc.error)
+                continue
+            meeting, file_errors = convert(tree, name)
+            errors.extend(file_errors)
+            if cache is not None and meeting is not None and not file_errors and path.read_bytes() == data:
+                cache.store(name, data, meeting)
         if meeting is not None:
             meetings.append(meeting)
     first_seen: dict[str, Record] = {}

@@ -18,11 +18,13 @@ if str(ROOT) not in sys.path:
 
 from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
+from macros import buildcache  # noqa: E402
 from macros.errors import DataErrors  # noqa: E402
 from macros.docx_export import report_docx_from_html, word_file_name  # noqa: E402
 from macros.portal import Portal, preview_only  # noqa: E402
+from macros.render import page_uris  # noqa: E402
 from macros.search import PAGES_PER_SHARD, SearchIndexError, index_site, terms_block  # noqa: E402
 
 
@@ -34,10 +36,14 @@ def portal_for(config) -> Portal:
 @event_priority(100)
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
+    only = preview_only()
+    cache = buildcache.ModelCache(root) if buildcache.enabled() else None
     try:
-        portal = Portal.load(root, only=preview_only())
+        portal = Portal.load(root, only=only, cache=cache)
     except DataErrors as exc:
         raise Abort("\n" + exc.report()) from None
+    if cache is not None and only is None:
+        cache.prune()
     config["extra"]["portal"] = portal
     return config
 
@@ -46,7 +52,8 @@ def on_post_build(config):
     """Write the Word copies, then index the built site for search (skipped when PORTAL_SEARCH=off)."""
     for uri, content in config["extra"]["portal_docx"].items():
         (Path(config.site_dir) / uri).write_bytes(content)
-    if _search_enabled():
+    # A warm build's partial run: the build cache indexes the shards of the pages it splices in.
+    if _search_enabled() and buildcache.render_only() is None:
         try:
             shard = int(os.environ.get("PORTAL_PAGES_PER_SHARD", 0)) or PAGES_PER_SHARD
             index_site(Path(config.site_dir), shard)
@@ -72,10 +79,19 @@ def _search_enabled() -> bool:
 
 def on_files(files, config):
     portal = portal_for(config)
-    for src_uri, markdown in portal.pages().items():
+    rendered = buildcache.render_only()
+    for src_uri, markdown in portal.pages(rendered).items():
         files.append(File.generated(config, src_uri, content=markdown))
     # Word copies are written after their report page is rendered; registered now so links to them resolve.
     config["extra"]["portal_docx"] = {}
     for meeting in portal.meetings:
         files.append(File.generated(config, f"meetings/{meeting.id}/{word_file_name(meeting.id)}", content=b""))
+    if rendered is not None:
+        # A warm build renders only some meetings; the others' files are registered, excluded, so that
+        # links to them (the home page's) resolve exactly as in a full build.
+        for meeting in portal.meetings:
+            if meeting.id not in rendered:
+                for src_uri in page_uris(meeting.id):
+                    files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.EXCLUDED))
+                files.get_file_from_path(f"meetings/{meeting.id}/{word_file_name(meeting.id)}").inclusion = InclusionLevel.EXCLUDED
     return files

@@ -35,17 +35,21 @@ class Portal:
     renderer: Renderer | None = None
 
     @classmethod
-    def load(cls, root: Path, today: dt.date | None = None, only: set[str] | None = None) -> "Portal":
-        """Load ``root/data/meetings`` (or only the given ids); raises DataErrors listing every problem."""
+    def load(cls, root: Path, today: dt.date | None = None, only: set[str] | None = None, cache=None) -> "Portal":
+        """Load ``root/data/meetings`` (or only the given ids); raises DataErrors listing every problem.
+
+        ``cache``: a ``buildcache.ModelCache`` of validated meetings (files unchanged are not validated again)."""
         settings = load_settings(root / "data" / "portal.yml", root)
-        meetings = load_meetings(root / "data" / "meetings", root, only)
+        meetings = load_meetings(root / "data" / "meetings", root, only, cache)
         if only and not meetings:
             raise DataErrors([DataError(f"data/meetings/{sorted(only)[0]}.yml", 0, "", "没有这个会议文件。请检查 ID。")])
         lead_days = {key: settings.lead_days[key] for key in DEFAULT_LEAD_DAYS}
         return cls(root, meetings, Renderer(today=today or build_date(), lead_days=lead_days))
 
-    def pages(self) -> dict[str, str]:
-        return meeting_pages(self.meetings, self.renderer)
+    def pages(self, only: set[str] | None = None) -> dict[str, str]:
+        """Every generated page, or those of the meetings with the given ids."""
+        meetings = self.meetings if only is None else [m for m in self.meetings if m.id in only]
+        return meeting_pages(meetings, self.renderer)
 
     def home(self) -> str:
         return self.renderer.home(self.meetings)

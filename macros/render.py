@@ -157,6 +157,11 @@ class Renderer:
         return self._render("home.md.j2", entries=entries, years=years)
 
 
+def page_uris(meeting_id: str) -> list[str]:
+    """The generated pages of one meeting, as ``meeting_pages`` names them."""
+    return [f"meetings/{meeting_id}/{'index' if kind == 'overview' else kind}.md" for kind in PAGE_KINDS]
+
+
 def meeting_pages(meetings, renderer: Renderer) -> dict[str, str]:
     """Every generated page: ``meetings/<id>/<kind>.md`` → Markdown (the overview is index.md)."""
     pages: dict[str, str] = {}

@@ -1,0 +1,129 @@
+"""The build cache: a warm build publishes exactly the bytes a cold build of the same inputs publishes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.generate import generate
+from macros import buildcache, cli
+from macros.errors import DataErrors
+from macros.meeting import load_meetings
+from tests.support import copy_project
+
+CHANGED = "2022-county-development-reform-bureau"
+
+
+def site_bytes(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*") if path.is_file()}
+
+
+def fixture_project(target: Path) -> Path:
+    """The real meetings and two synthetic ones: five meetings, in several search shards."""
+    project = copy_project(target)
+    extra = generate(target.parent / f"{target.name}-generated", 2)
+    for path in extra:
+        shutil.copy(path, project / "data" / "meetings" / path.name)
+    return project
+
+
+def change_fact(project: Path) -> None:
+    path = project / "data" / "meetings" / f"{CHANGED}.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "\n  forms: 85\n" in text
+    path.write_text(text.replace("\n  forms: 85\n", "\n  forms: 93\n", 1), encoding="utf-8")
+
+
+def build(project: Path, capsys) -> str:
+    assert cli.build(project, project / "site") == 0
+    return capsys.readouterr().out
+
+
+@pytest.fixture
+def settings(monkeypatch):
+    monkeypatch.setenv("PORTAL_TODAY", "2023-01-03")
+    monkeypatch.setenv("PORTAL_PAGES_PER_SHARD", "9")
+    monkeypatch.delenv("PORTAL_CACHE", raising=False)
+
+
+def test_warm_build_publishes_the_bytes_of_a_cold_build(tmp_path, settings, capsys):
+    project = fixture_project(tmp_path / "warm")
+    assert "完整生成" in build(project, capsys)
+    cold_before = site_bytes(project / "site")
+    assert len([name for name in cold_before if name.startswith("pagefind/") and name.endswith("pagefind-entry.json")]) >= 3
+
+    assert "只重新生成了有改动的部分" in build(project, capsys)
+    assert site_bytes(project / "site") == cold_before
+
+    change_fact(project)
+    assert "只重新生成了有改动的部分" in build(project, capsys)
+    warm = site_bytes(project / "site")
+    report = warm[f"meetings/{CHANGED}/report/index.html"].decode("utf-8")
+    assert "发放征求意见表93份" in report
+    assert warm[f"meetings/{CHANGED}/{CHANGED}-report.docx"] != cold_before[f"meetings/{CHANGED}/{CHANGED}-report.docx"]
+
+    reference = fixture_project(tmp_path / "cold")
+    change_fact(reference)
+    assert "完整生成" in build(reference, capsys)
+    cold = site_bytes(reference / "site")
+    assert sorted(warm) == sorted(cold)
+    differing = [name for name in cold if warm[name] != cold[name]]
+    assert differing == []
+    assert cold != cold_before
+
+
+def test_any_doubt_means_a_cold_build(tmp_path, settings, capsys):
+    project = fixture_project(tmp_path / "project")
+    build(project, capsys)
+    plan = buildcache.Plan.prepare(project, project / "site")
+    assert plan.changed_ids() == []
+
+    template = project / "macros" / "templates" / "report.md.j2"
+    original = template.read_text(encoding="utf-8")
+    template.write_text(original + "\n", encoding="utf-8")
+    plan = buildcache.Plan.prepare(project, project / "site")
+    assert plan.changed_ids() is None and "模板" in plan.reason
+    template.write_text(original, encoding="utf-8")
+
+    (project / "site" / "index.html").write_text("changed by hand", encoding="utf-8")
+    plan = buildcache.Plan.prepare(project, project / "site")
+    assert plan.changed_ids() is None and "site/" in plan.reason
+
+    added = project / "data" / "meetings" / "2023-new-meeting.yml"
+    shutil.copy(project / "data" / "meetings" / f"{CHANGED}.yml", added)
+    plan = buildcache.Plan.prepare(project, project / "site")
+    assert plan.changed_ids() is None and "增加或删除" in plan.reason
+
+
+def test_another_build_date_means_a_cold_build(tmp_path, settings, monkeypatch, capsys):
+    project = fixture_project(tmp_path / "project")
+    build(project, capsys)
+    monkeypatch.setenv("PORTAL_TODAY", "2023-01-04")
+    plan = buildcache.Plan.prepare(project, project / "site")
+    assert plan.changed_ids() is None
+
+
+def test_cached_meetings_are_the_validated_ones(tmp_path):
+    project = copy_project(tmp_path / "project")
+    folder = project / "data" / "meetings"
+    cold = load_meetings(folder, project)
+    cache = buildcache.ModelCache(project)
+    first = load_meetings(folder, project, cache=cache)
+    assert len(list(cache.folder.glob("*.pickle"))) == len(cold)
+    warm = load_meetings(folder, project, cache=buildcache.ModelCache(project))
+    assert [repr(m) for m in warm] == [repr(m) for m in first] == [repr(m) for m in cold]
+    assert [m.source for m in warm] == [m.source for m in cold]
+    assert [m.line_of("id") for m in warm] == [m.line_of("id") for m in cold]
+
+
+def test_a_file_with_errors_is_not_cached(tmp_path):
+    project = copy_project(tmp_path / "project")
+    folder = project / "data" / "meetings"
+    path = folder / f"{CHANGED}.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("\n  forms: 85\n", "\n  forms: -3\n", 1), encoding="utf-8")
+    cache = buildcache.ModelCache(project)
+    with pytest.raises(DataErrors):
+        load_meetings(folder, project, cache=cache)
+    assert cache.lookup(path.relative_to(project).as_posix(), path.read_bytes()) is None
