@@ -17,9 +17,14 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 # `make serve ID=<id>` previews one meeting (and the home page): a saved change shows in about a second
-# even with thousands of meetings. Without ID the whole portal is served.
+# even with thousands of meetings. Without ID the whole portal is built into site/ as `make build` does
+# (only what changed, through the build cache) and served; each saved change rebuilds it and reloads the page.
 serve: $(STAMP)
-	PORTAL_ONLY=$(ID) $(if $(ID),PORTAL_SEARCH=off) $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+ifdef ID
+	PORTAL_ONLY=$(ID) PORTAL_SEARCH=off $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+else
+	$(BIN)/python -m macros.cli serve
+endif
 
 build: $(STAMP)
 	$(BIN)/python -m macros.cli build

@@ -176,6 +176,70 @@ def run(sizes: list[int], repeats: int, preview_repeats: int) -> None:
                   f"({', '.join(f'{t:.2f}' for t in times)})")
 
 
+def timed_publish(project: Path, env: dict) -> tuple[float, int, str]:
+    """Wall seconds, peak memory (MiB) and the last line of ``make build`` (python -m macros.cli build)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "macros.cli", "build"], cwd=project, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    out = process.stdout.read().decode()
+    if status != 0:
+        raise RuntimeError(f"build of {project} failed:\n{process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss // 1024, out.strip().splitlines()[-1]
+
+
+def loader_figures(project: Path) -> tuple[float, float]:
+    """Milliseconds a meeting file to load and validate: without the cache, and from it (files unchanged)."""
+    code = (
+        "import sys, time; from pathlib import Path; sys.path.insert(0, '.');"
+        "from macros.meeting import load_meetings; from macros.buildcache import ModelCache;"
+        "folder = Path('data/meetings'); n = len(list(folder.glob('*.yml')));"
+        "t = time.perf_counter(); load_meetings(folder, Path('.')); cold = time.perf_counter() - t;"
+        "load_meetings(folder, Path('.'), cache=ModelCache(Path('.')));"
+        "t = time.perf_counter(); load_meetings(folder, Path('.'), cache=ModelCache(Path('.'))); warm = time.perf_counter() - t;"
+        "print(1000 * cold / n, 1000 * warm / n)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=project, env=ENV, capture_output=True, text=True, check=True).stdout
+    cold, warm = (float(x) for x in out.split())
+    return cold, warm
+
+
+def run_cache(count: int) -> None:
+    """The build cache (``make build`` at ``count`` meetings): cold; warm with nothing changed; warm after one
+    meeting file changed; after a template changed (a cold build, as any change of a template is)."""
+    print(f"\n# build cache, N={count} (make build, atomic publish; load average {os.getloadavg()[0]:.1f} at start)")
+    with tempfile.TemporaryDirectory(prefix="portal-bench-cache-") as scratch:
+        project = make_portal(Path(scratch) / "portal", count)
+        meeting = sorted((project / "data" / "meetings").glob("*.yml"))[count // 2]
+        template = project / "macros" / "templates" / "report.md.j2"
+        original = meeting.read_text(encoding="utf-8")
+
+        def edit_meeting():
+            meeting.write_text(re.sub(r"\n  forms: \d+", "\n  forms: 999", original, count=1), encoding="utf-8")
+
+        def edit_template():
+            template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+        steps = [
+            ("cold (no cache)", None),
+            ("warm, nothing changed", None),
+            ("warm, one meeting file changed", edit_meeting),
+            ("a template changed", edit_template),
+            ("warm, nothing changed", None),
+        ]
+        for label, edit in steps:
+            if edit:
+                edit()
+            seconds, mib, said = timed_publish(project, ENV)
+            print(f"{label:<32} {seconds:>7.2f} s {mib:>6} MiB  {said}", flush=True)
+        cold_ms, warm_ms = loader_figures(project)
+        print(f"{'load + validate a meeting file':<32} {cold_ms:>7.2f} ms without cache, {warm_ms:.2f} ms from the cache")
+        print(f"# load average {os.getloadavg()[0]:.1f} at end")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="N = 10 and 20, for a check in about a minute")
@@ -185,6 +249,7 @@ def main() -> None:
     sizes = args.sizes or ([10, 20] if args.quick else [10, 100, 1000])
     repeats = args.repeats or 3
     run(sizes, repeats, preview_repeats=3)
+    run_cache(sizes[-1])
 
 
 if __name__ == "__main__":

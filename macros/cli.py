@@ -173,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     new_parser.add_argument("id", nargs="?", help="the new meeting's id, e.g. 2023-county-gov-office")
     commands.add_parser("schema", help="write data/schema/meeting.schema.json from the schema")
     commands.add_parser("pdf", help="print every report and agenda of site/ to site/pdf/")
+    serve_parser = commands.add_parser("serve", help="build site/ (warm when possible), serve it, rebuild on each change")
+    serve_parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
     if args.command == "build":
         return build()
@@ -182,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
         return new(args.id)
     if args.command == "pdf":
         return pdf()
+    if args.command == "serve":
+        from .preview import serve
+
+        return serve(ROOT, port=args.port)
     if args.command == "schema":
         write_json_schema()
         return 0

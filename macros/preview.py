@@ -1,0 +1,107 @@
+"""Preview the whole portal while editing: ``make serve`` without ``ID=``.
+
+The site is built with ``make build``'s own path (warm when the build cache allows it, so a saved
+meeting file shows in seconds even with a thousand meetings) and served from ``site/``. The inputs
+are watched; after a change the site is built again, and open pages reload by themselves (a small
+script added to the served HTML only, never to the files in ``site/``).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+WATCHED = ("data", "docs", "overrides", "macros", "mkdocs.yml")
+VERSION_PATH = "/.portal-preview-version"
+_RELOAD = (
+    "<script>(function(){var v=null;setInterval(function(){fetch('" + VERSION_PATH + "',{cache:'no-store'})"
+    ".then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t})"
+    ".catch(function(){})},1000)})();</script>"
+)
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """Size and time of every watched file: any edit, addition or removal changes it."""
+    found: dict[str, tuple[int, int]] = {}
+    for name in WATCHED:
+        path = root / name
+        paths = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        for item in paths:
+            if "__pycache__" in item.parts:
+                continue
+            stat = item.stat()
+            found[item.as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    state: dict = {}
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+    def do_GET(self):
+        if self.path == VERSION_PATH:
+            body = str(self.state["version"]).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                super().do_GET()  # the base class redirects /dir to /dir/
+                return
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            body = path.read_bytes().replace(b"</body>", _RELOAD.encode() + b"</body>", 1)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, interval: float = 1.0) -> int:
+    from .cli import build
+
+    site = root / "site"
+    if build(root, site) != 0 and not (site / "index.html").is_file():
+        return 1
+    _Handler.state = {"version": time.time_ns()}
+    handler = functools.partial(_Handler, directory=str(site))
+    server = http.server.ThreadingHTTPServer((host, port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"预览地址：http://{host}:{port}/ （保存修改后自动重新生成并刷新；按 Ctrl+C 停止）", flush=True)
+    seen = snapshot(root)
+    try:
+        while True:
+            time.sleep(interval)
+            now = snapshot(root)
+            if now == seen:
+                continue
+            time.sleep(0.3)  # let an editor finish saving
+            seen = snapshot(root)
+            if build(root, site) == 0:
+                _Handler.state["version"] = time.time_ns()
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(serve(Path(os.getcwd())))
