@@ -87,7 +87,9 @@ def global_key(root: Path) -> str:
     """Everything every page depends on: any change means a cold build."""
     from .portal import build_date
 
-    parts: list[bytes] = [sys.version.encode(), build_date().isoformat().encode()]
+    # The portal's date (checklists, deadlines) and the UTC date MkDocs writes into sitemap.xml.
+    utc_today = dt.datetime.now(dt.timezone.utc).date()
+    parts: list[bytes] = [sys.version.encode(), build_date().isoformat().encode(), utc_today.isoformat().encode()]
     parts += [f"{name}={os.environ.get(name, '')}".encode() for name in _ENV_INPUTS]
     versions = sorted({f"{dist.metadata['Name']}=={dist.version}".lower() for dist in metadata.distributions()})
     parts.append("\n".join(versions).encode())
