@@ -49,7 +49,7 @@ lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable > requirements.txt
 
 clean:
-	rm -rf site site.new site.old .pytest_cache .cache/portal
+	rm -rf site site.* .site.* .pytest_cache .cache/portal
 
 schema: $(STAMP)
 	$(BIN)/python -m macros.cli schema

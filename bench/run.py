@@ -6,7 +6,7 @@ docs/ holds the very Markdown pages the portal generates, with the same theme
 configuration but no macros and no hooks (and Material's stock search plugin
 where the portal has its Pagefind search). It prints medians of repeated runs:
 wall time, the portal/plain ratio, pages per second, peak memory, HTML bytes
-per page and the search index bytes; then the edit-to-preview time of a
+per page, the home page's bytes and the search index bytes; then the edit-to-preview time of a
 focused ``make serve ID=<id>`` at the largest N.
 
     python -m bench.run            # N = 10, 100, 1000 (about 15 minutes on 2 cores)
@@ -86,11 +86,12 @@ def timed_build(project: Path, site: Path, env: dict) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
-def site_figures(site: Path) -> tuple[int, int, int]:
+def site_figures(site: Path) -> tuple[int, int, int, int]:
+    """Pages, HTML bytes per page, the home page's bytes, the search index's bytes."""
     pages = [p for p in site.rglob("*.html") if "pagefind" not in p.parts and p.name != "404.html"]
     html_bytes = sum(p.stat().st_size for p in pages)
     index = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file()) if (site / "pagefind").exists() else 0
-    return len(pages), html_bytes // max(1, len(pages)), index
+    return len(pages), html_bytes // max(1, len(pages)), (site / "index.html").stat().st_size, index
 
 
 def free_port() -> int:
@@ -147,7 +148,7 @@ def median(values):
 def run(sizes: list[int], repeats: int, preview_repeats: int) -> None:
     print(f"# machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; {time.strftime('%Y-%m-%d %H:%M')}")
     print(f"# medians of {repeats} runs; times in seconds, memory in MiB\n")
-    header = f"{'N':>5} {'pages':>6} {'portal s':>9} {'plain s':>8} {'ratio':>6} {'pages/s':>8} {'portal MiB':>10} {'plain MiB':>9} {'B/page':>8} {'plain B/page':>12} {'index B':>10}"
+    header = f"{'N':>5} {'pages':>6} {'portal s':>9} {'plain s':>8} {'ratio':>6} {'pages/s':>8} {'portal MiB':>10} {'plain MiB':>9} {'B/page':>8} {'plain B/page':>12} {'home B':>8} {'index B':>10}"
     print(header)
     largest = None
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as scratch:
@@ -159,14 +160,14 @@ def run(sizes: list[int], repeats: int, preview_repeats: int) -> None:
             for _ in range(repeats):
                 portal_runs.append(timed_build(portal, base / "portal-site", ENV))
                 plain_runs.append(timed_build(plain, base / "plain-site", ENV))
-            pages, per_page, index = site_figures(base / "portal-site")
-            _, plain_per_page, _ = site_figures(base / "plain-site")
+            pages, per_page, home, index = site_figures(base / "portal-site")
+            _, plain_per_page, _, _ = site_figures(base / "plain-site")
             portal_s = median([t for t, _ in portal_runs])
             plain_s = median([t for t, _ in plain_runs])
             print(
                 f"{count:>5} {pages:>6} {portal_s:>9.2f} {plain_s:>8.2f} {portal_s / plain_s:>6.2f} {pages / portal_s:>8.1f} "
                 f"{median([m for _, m in portal_runs]):>10.0f} {median([m for _, m in plain_runs]):>9.0f} "
-                f"{per_page:>8} {plain_per_page:>12} {index:>10}",
+                f"{per_page:>8} {plain_per_page:>12} {home:>8} {index:>10}",
                 flush=True,
             )
             largest = portal

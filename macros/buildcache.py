@@ -34,6 +34,9 @@ from pathlib import Path
 CACHE_DIR = Path(".cache") / "portal"
 RENDER_ONLY = "PORTAL_RENDER_ONLY"
 """Environment variable of a warm build's MkDocs run: the meeting ids whose pages are rendered."""
+LISTING_PAGES = ("index.html",)
+LISTING_PREFIXES = ("years/",)
+"""The pages that list meetings: rendered again by every warm build (all others depend on one meeting)."""
 MAX_WARM_CHANGES = 50
 """More changed meetings than this and a cold build is about as fast (and simpler)."""
 _ENV_INPUTS = ("PORTAL_TODAY", "PORTAL_PAGES_PER_SHARD", "SOURCE_DATE_EPOCH")
@@ -144,13 +147,15 @@ class ModelCache:
                 path.unlink(missing_ok=True)
 
 
-def meeting_hashes(root: Path) -> dict[str, str]:
-    """Each meeting file's hash, by its path under the root."""
-    folder = root / "data" / "meetings"
-    return {
-        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.glob("*.y*ml"))
-    }
+def meeting_hashes(root: Path) -> dict[str, str] | None:
+    """Each meeting file's hash, by its path under the root; None when the folder has a problem
+    (a cold build reports it)."""
+    from .meeting import meeting_files
+
+    paths, errors = meeting_files(root / "data" / "meetings", root)
+    if errors:
+        return None
+    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
 
 
 def site_manifest(site: Path) -> dict[str, list[int]]:
@@ -198,18 +203,18 @@ class Plan:
         state = self.state
         if not enabled():
             return None
-        if not state or state.get("site") != str(self.site.resolve()):
+        if not state or state.get("site") != str(self.site.absolute()):
             self.reason = "没有上次生成的记录"
             return None
         if state.get("key") != self.key:
             self.reason = "模板、页面、设置、程序、软件包或生成日期有改动"
             return None
         old = state.get("meetings", {})
+        if self.hashes is None:
+            self.reason = "会议文件夹中有问题"
+            return None
         if set(old) != set(self.hashes):
             self.reason = "增加或删除了会议文件"
-            return None
-        if any(not name.endswith(".yml") for name in self.hashes):
-            self.reason = "有会议文件的扩展名不是 .yml"
             return None
         changed = [Path(name).stem for name, digest in self.hashes.items() if old[name] != digest]
         if len(changed) > MAX_WARM_CHANGES:
@@ -243,8 +248,9 @@ class Plan:
         from . import search
 
         files: dict[str, list[int]] = self.state["files"]
-        replaced_prefixes = tuple(f"meetings/{meeting_id}/" for meeting_id in changed)
-        scratch = fresh.with_name(fresh.name + ".scratch")
+        # The changed meetings' pages and Word files, and the pages that list meetings (home, years).
+        replaced_prefixes = tuple(f"meetings/{meeting_id}/" for meeting_id in changed) + LISTING_PREFIXES
+        scratch = cache_dir(self.root) / "scratch"
         shutil.rmtree(scratch, ignore_errors=True)
         try:
             if changed:
@@ -256,7 +262,7 @@ class Plan:
                     self.reason = "增量生成失败"
                     return False
                 rendered = set(site_manifest(scratch))
-                wanted = {name for name in files if name.startswith(replaced_prefixes)} | {"index.html"}
+                wanted = {name for name in files if name.startswith(replaced_prefixes)} | set(LISTING_PAGES)
                 if not wanted <= rendered or any(
                     name.startswith(replaced_prefixes) and name not in wanted for name in rendered
                 ):
@@ -318,11 +324,11 @@ class Plan:
         if not enabled():
             return
         try:
-            if global_key(self.root) != self.key or meeting_hashes(self.root) != self.hashes:
+            if self.hashes is None or global_key(self.root) != self.key or meeting_hashes(self.root) != self.hashes:
                 self.state_path.unlink(missing_ok=True)
                 return
             state = {
-                "site": str(self.site.resolve()),
+                "site": str(self.site.absolute()),
                 "key": self.key,
                 "meetings": self.hashes,
                 "files": site_manifest(self.site),

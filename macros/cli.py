@@ -1,14 +1,20 @@
 """Command line of the portal: build, check, status, new (run through the Makefile).
 
-``build`` publishes atomically: the site is built into a new folder and only a
-successful, complete build replaces ``site/``; a failed build leaves the
-previous site as it was and exits non-zero.
+``build`` publishes atomically: the site is built into a new version folder
+``site.<stamp>/`` and only a successful, complete build is published, by
+repointing the link ``site`` in one rename; a failed build leaves the previous
+site as it was and exits non-zero. Builds run one at a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import datetime as dt
+import fcntl
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +23,7 @@ from pathlib import Path
 
 from . import buildcache
 from .errors import DataErrors
-from .meeting import load_meetings
+from .meeting import MAX_ID_LENGTH, load_data
 from .text import cn_date
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,40 +51,124 @@ def write_json_schema(path: Path = JSON_SCHEMA) -> None:
 
 
 def build(root: Path = ROOT, site: Path | None = None) -> int:
+    """Build into a new version folder ``site.<stamp>/`` and publish it by repointing the ``site`` link.
+
+    One build at a time (a lock beside ``site``); leftovers of a build that was killed are removed
+    first. ``site`` is replaced by one atomic rename, so a reader (or a kill) sees either the whole
+    old site or the whole new one.
+    """
     site = site or root / "site"
-    fresh = site.with_name(site.name + ".new")
-    old = site.with_name(site.name + ".old")
-    shutil.rmtree(fresh, ignore_errors=True)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="true")
-    # A published site is always complete: never a focused preview, never without its search index.
-    env.pop("PORTAL_ONLY", None)
-    env.pop("PORTAL_SEARCH", None)
-    # Only what changed is built again when the build cache allows it; on any doubt, a cold build.
-    plan = buildcache.Plan.prepare(root, site)
-    warm = plan.warm_build(fresh, env)
-    if not warm:
-        mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(fresh)]
-        result = subprocess.run(mkdocs, cwd=root, env=env)
-        if result.returncode != 0 or not (fresh / "index.html").is_file():
-            shutil.rmtree(fresh, ignore_errors=True)
-            print(f"生成失败，{site.name}/ 保持原样未被改动。", file=sys.stderr)
-            return result.returncode or 1
-    plan.forget()
-    shutil.rmtree(old, ignore_errors=True)
-    if site.exists():
-        site.rename(old)
-    fresh.rename(site)
-    shutil.rmtree(old, ignore_errors=True)
-    plan.record()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with _publishing_lock(site):
+        _remove_leftovers(site)
+        fresh = _new_version(site)
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="true")
+        # A published site is always complete: never a focused preview, never without its search index.
+        env.pop("PORTAL_ONLY", None)
+        env.pop("PORTAL_SEARCH", None)
+        # Only what changed is built again when the build cache allows it; on any doubt, a cold build.
+        plan = buildcache.Plan.prepare(root, site)
+        warm = plan.warm_build(fresh, env)
+        if not warm:
+            mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(fresh)]
+            result = subprocess.run(mkdocs, cwd=root, env=env)
+            if result.returncode != 0 or not (fresh / "index.html").is_file():
+                shutil.rmtree(fresh, ignore_errors=True)
+                if os.path.lexists(site):
+                    print(f"生成失败，{site.name}/ 保持原样未被改动。", file=sys.stderr)
+                else:
+                    print(f"生成失败，{site.name}/ 尚未生成。", file=sys.stderr)
+                return result.returncode or 1
+        plan.forget()
+        _publish(site, fresh)
+        _remove_leftovers(site)
+        plan.record()
     how = "只重新生成了有改动的部分" if warm else "完整生成" + (f"：{plan.reason}" if plan.reason else "")
     print(f"已生成到 {site.name}/（{how}）。")
     return 0
 
 
+@contextlib.contextmanager
+def _publishing_lock(site: Path):
+    """Hold ``.<site>.lock`` while building and publishing; a second build waits for the first.
+
+    The lock is the kernel's (flock): it is released when the process ends, however it ends.
+    """
+    with open(site.with_name(f".{site.name}.lock"), "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("另一次生成正在进行，等它完成后再开始……", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _new_version(site: Path) -> Path:
+    while True:
+        fresh = site.with_name(f"{site.name}.{dt.datetime.now():%Y%m%d-%H%M%S-%f}")
+        if not os.path.lexists(fresh):
+            return fresh
+
+
+def _is_version(path: Path, site: Path) -> bool:
+    return re.fullmatch(re.escape(site.name) + r"\.\d{8}-\d{6}-\d{6}", path.name) is not None
+
+
+def _publish(site: Path, fresh: Path) -> None:
+    """Point ``site`` at ``fresh`` in one rename of a new link over the old one."""
+    link = fresh.with_name(f".{fresh.name}.link")
+    os.symlink(fresh.name, link)
+    if site.is_dir() and not site.is_symlink():
+        # site/ is still a folder from before versioned publishing: exchange it with the link.
+        _exchange(link, site)
+        shutil.rmtree(link)
+        return
+    _swap(link, site)
+
+
+def _swap(link: Path, site: Path) -> None:
+    os.replace(link, site)
+
+
+def _exchange(first: Path, second: Path) -> None:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); elsewhere in two renames."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    exchange = getattr(libc, "renameat2", None)
+    at_cwd, rename_exchange = -100, 2
+    if exchange and exchange(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0:
+        return
+    aside = second.with_name(f".{second.name}.previous")
+    second.rename(aside)
+    first.rename(second)
+    aside.rename(first)
+
+
+def _remove_leftovers(site: Path) -> None:
+    """Remove what a killed build left beside ``site``: unpublished versions, temporary links, search staging.
+
+    Runs under the lock, so nothing it removes belongs to a running build; the published version
+    (the target of the ``site`` link) is kept. A site left by the former two-rename publishing
+    (``site.old`` without ``site``) is published again first.
+    """
+    legacy_old = site.with_name(f"{site.name}.old")
+    if not os.path.lexists(site) and (legacy_old / "index.html").is_file() and not legacy_old.is_symlink():
+        _publish(site, legacy_old.rename(_new_version(site)))
+    current = site.resolve() if site.is_symlink() else None
+    for entry in site.parent.iterdir():
+        name = entry.name
+        if entry.is_symlink() and name.startswith(f".{site.name}.") and name.endswith(".link"):
+            entry.unlink()
+        elif entry.is_dir() and not entry.is_symlink() and name.startswith(f".{site.name}.") and ".pagefind-" in name:
+            shutil.rmtree(entry)
+        elif entry.is_dir() and not entry.is_symlink() and entry.resolve() != current:
+            if _is_version(entry, site) or name in (f"{site.name}.new", f"{site.name}.old", f".{site.name}.previous"):
+                shutil.rmtree(entry)
+
+
 def check(root: Path = ROOT) -> int:
     started = time.perf_counter()
     try:
-        meetings = load_meetings(root / "data" / "meetings", root)
+        _, meetings = load_data(root)
     except DataErrors as exc:
         print(exc.report(), file=sys.stderr)
         return 1
@@ -87,10 +177,10 @@ def check(root: Path = ROOT) -> int:
 
 
 def status(meeting_id: str | None = None, root: Path = ROOT, out=sys.stdout) -> int:
-    """Print each meeting's progress per step and the missing items by name (same rules as the pages)."""
+    """Print each meeting's status, its 下一步 (the same list as the checklist page) and its steps."""
     from .portal import Portal
     from .render import meeting_name
-    from .rules import checklist
+    from .rules import countdown, due_text
 
     try:
         portal = Portal.load(root)
@@ -106,15 +196,19 @@ def status(meeting_id: str | None = None, root: Path = ROOT, out=sys.stdout) -> 
             return 2
     renderer = portal.renderer
     for meeting in meetings:
-        result = checklist(meeting, renderer.today, renderer.lead_days)
-        verdict = "已具备开会条件" if result.ready else "尚不具备开会条件"
-        print(f"{meeting_name(meeting)}（{meeting.id}）：已完成 {result.done_count}/{result.total}（{result.percent}%），{verdict}", file=out)
+        result = renderer.checklist(meeting)
+        print(f"{meeting_name(meeting)}（{meeting.id}）：{result.summary}（截至{cn_date(result.as_of)}）", file=out)
+        held_on = cn_date(result.held_on) + f"，{countdown(result.days_to_meeting)}" if result.held_on else "待定"
+        print(f"  会议时间：{held_on}", file=out)
+        if result.next_steps:
+            print("  下一步：", file=out)
+        for number, step in enumerate(result.next_steps, 1):
+            what = f"{step.item.label}（{step.item.detail or step.item.status}）"
+            print(f"    {number}. {step.step.title}：{what}；办理：{step.actor}；期限：{due_text(step.due, step.overdue)}", file=out)
+        print("  各环节：", file=out)
         for step in result.steps:
-            due = f"，期限 {cn_date(step.due)}" if step.due else ""
-            late = "（已逾期）" if step.overdue else ""
-            print(f"  {step.title}：{step.done_count}/{len(step.items)} {step.status}{due}{late}", file=out)
-            for item in step.missing:
-                print(f"    - 缺：{item.label}" + (f"（{item.detail}）" if item.detail else ""), file=out)
+            due = f"，期限 {due_text(step.due, step.overdue)}" if step.due else ""
+            print(f"    {step.title}：{step.done_count}/{len(step.items)} {step.status}{due}", file=out)
         print(file=out)
     return 0
 
@@ -127,8 +221,8 @@ def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> i
     from .meeting import ID_PATTERN, MEETING
     from .schema import scaffold
 
-    if not meeting_id or not re.fullmatch(ID_PATTERN, meeting_id):
-        print("请给出新会议的编号，只用小写英文字母、数字和连字符，例如：make new ID=2023-county-gov-office", file=sys.stderr)
+    if not meeting_id or not re.fullmatch(ID_PATTERN, meeting_id) or len(meeting_id) > MAX_ID_LENGTH:
+        print("请给出新会议的编号，只用小写英文字母、数字和连字符，不超过 64 个字符，例如：make new ID=2023-county-gov-office", file=sys.stderr)
         return 2
     path = root / "data" / "meetings" / f"{meeting_id}.yml"
     if path.exists():
@@ -146,7 +240,7 @@ def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> i
 
 
 def pdf(root: Path = ROOT) -> int:
-    """Print each report and agenda of site/ to site/pdf/ (run after a build)."""
+    """Print each report, agenda and checklist of site/ to site/pdf/ (run after a build)."""
     from .pdf import find_chromium, print_pages
 
     site = root / "site"
@@ -157,7 +251,8 @@ def pdf(root: Path = ROOT) -> int:
     if chromium is None:
         print("没有找到 Chromium。请先安装：apt-get install chromium fonts-noto-cjk", file=sys.stderr)
         return 2
-    written = print_pages(site, site / "pdf", chromium)
+    with _publishing_lock(site):
+        written = print_pages(site, site / "pdf", chromium)
     print(f"已生成 {len(written)} 个 PDF 文件到 site/pdf/。")
     return 0
 
@@ -172,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     new_parser = commands.add_parser("new", help="write a new meeting file with every field present")
     new_parser.add_argument("id", nargs="?", help="the new meeting's id, e.g. 2023-county-gov-office")
     commands.add_parser("schema", help="write data/schema/meeting.schema.json from the schema")
-    commands.add_parser("pdf", help="print every report and agenda of site/ to site/pdf/")
+    commands.add_parser("pdf", help="print every report, agenda and checklist of site/ to site/pdf/")
     serve_parser = commands.add_parser("serve", help="build site/ (warm when possible), serve it, rebuild on each change")
     serve_parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)

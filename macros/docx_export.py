@@ -1,7 +1,7 @@
-"""Word copy of a report, in the official layout, made from the same page the site shows.
+"""Word copy of a report, an agenda or a checklist, in the official layout, made from the page the site shows.
 
-The report's Markdown is converted to HTML exactly as the site converts it, and
-its document part (title, paragraphs, “一、” and “（一）” headings, signature) is
+The page's Markdown is converted to HTML exactly as the site converts it, and
+its document part (title, paragraphs, “一、” and “（一）” headings, tables, signature) is
 laid out with python-docx after GB/T 9704-2012: A4, margins 37/35/28/26 mm,
 仿宋 16 pt on a 28.95 pt line pitch, title 小标宋 22 pt, “— N —” page numbers
 on the right of odd pages and the left of even pages.
@@ -23,6 +23,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from .render import DRAFT_MARK, ems, title_lines
+
 MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables"]
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -36,67 +38,148 @@ INDENT = Pt(32)
 
 
 class _Blocks(HTMLParser):
-    """Collects (kind, text) blocks from the ``portal-document`` part of a report's HTML."""
+    """Collects the blocks of the ``portal-document`` part of a page's HTML.
+
+    Each block is ``(kind, content)``: ``title`` with its words, ``heading1``/``heading2``/``paragraph``/
+    ``line``/``signature`` with runs of ``(text, font)`` (font None for the body font), and ``table``
+    with rows of ``(cell text, is header)``.
+    """
 
     KINDS = {"h1": "title", "h2": "heading1", "h3": "heading2", "p": "paragraph"}
+    RUN_FONTS = {"portal-runin-1": HEADING_FONTS[1], "portal-runin-2": HEADING_FONTS[2]}
+    LINE_CLASSES = {"portal-lines", "portal-addressee"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.depth = 0
-        self.signature_depth = 0
+        self.draft = False
+        self.context: list[tuple[int, str]] = []
         self.current: str | None = None
-        self.text: list[str] = []
-        self.blocks: list[tuple[str, str]] = []
+        self.runs: list[list] = []
+        self.spans: list[tuple[bool, str | None]] = []
+        self.words: list[str] = []
+        self.table: list[list[tuple[str, bool]]] | None = None
+        self.cell: list[str] | None = None
+        self.cell_is_header = False
+        self.blocks: list[tuple[str, object]] = []
 
     def handle_starttag(self, tag, attrs):
-        classes = (dict(attrs).get("class") or "").split()
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
         if self.depth == 0:
             if tag == "div" and "portal-document" in classes:
                 self.depth = 1
+                self.draft = attributes.get("data-draft") == "true"
+            return
+        if tag == "br":
+            if self.cell is not None:
+                self.cell.append("\n")
             return
         if tag == "div":
             self.depth += 1
-            if "portal-signature" in classes:
-                self.signature_depth = self.depth
-        if tag in self.KINDS and self.current is None:
+            for name in ("portal-signature", *self.LINE_CLASSES):
+                if name in classes:
+                    self.context.append((self.depth, "signature" if name == "portal-signature" else "line"))
+            return
+        if tag == "table":
+            self.table = []
+        elif tag == "tr" and self.table is not None:
+            self.table.append([])
+        elif tag in ("td", "th") and self.table is not None:
+            self.cell, self.cell_is_header = [], tag == "th"
+        elif self.table is None and tag in self.KINDS and self.current is None:
             self.current = self.KINDS[tag]
-            if self.current == "paragraph" and self.signature_depth:
-                self.current = "signature"
-            self.text = []
+            if self.current == "paragraph":
+                if self.LINE_CLASSES & set(classes):
+                    self.current = "line"
+                elif self.context:
+                    self.current = self.context[-1][1]
+            self.runs, self.words = [], []
+        elif tag == "span" and self.current:
+            is_word = "portal-word" in classes
+            if is_word:
+                self.words.append("")
+            font = next((font for name, font in self.RUN_FONTS.items() if name in classes), None)
+            self.spans.append((is_word, font))
 
     def handle_endtag(self, tag):
         if not self.depth:
             return
-        if self.current and self.KINDS.get(tag) and (self.KINDS[tag] == self.current or self.current == "signature"):
-            text = "".join(self.text).replace("¶", "").strip()
-            if text:
-                self.blocks.append((self.current, text))
-            self.current = None
+        if tag == "span" and self.current:
+            if self.spans:
+                self.spans.pop()
+        elif tag in ("td", "th") and self.cell is not None:
+            self.table[-1].append(("".join(self.cell).strip(), self.cell_is_header))
+            self.cell = None
+        elif tag == "table" and self.table is not None:
+            self.blocks.append(("table", [row for row in self.table if row]))
+            self.table = None
+        elif self.current and self.KINDS.get(tag) and (self.KINDS[tag] == self.current or self.current in ("signature", "line")):
+            self._close()
         if tag == "div":
-            if self.depth == self.signature_depth:
-                self.signature_depth = 0
+            if self.context and self.context[-1][0] == self.depth:
+                self.context.pop()
             self.depth -= 1
 
+    def _close(self):
+        if self.current == "title":
+            words = [word for word in self.words if word.strip()] or ["".join(text for text, _ in self.runs)]
+            if "".join(words).strip():
+                self.blocks.append(("title", [word.strip() for word in words]))
+        else:
+            runs = [(text.replace("¶", ""), font) for text, font in self.runs]
+            runs = [(text, font) for text, font in runs if text]
+            if runs:
+                runs[0] = (runs[0][0].lstrip(), runs[0][1])
+                runs[-1] = (runs[-1][0].rstrip(), runs[-1][1])
+            if "".join(text for text, _ in runs):
+                self.blocks.append((self.current, runs))
+        self.current = None
+
     def handle_data(self, data):
-        if self.current:
-            self.text.append(data)
+        if not self.depth:
+            return
+        if self.cell is not None:
+            self.cell.append(data.replace("\n", ""))
+        elif self.current:
+            data = data.replace("\n", "")
+            if any(is_word for is_word, _ in self.spans):
+                self.words[-1] += data
+            font = next((font for _, font in reversed(self.spans) if font), None)
+            if self.runs and self.runs[-1][1] == font:
+                self.runs[-1][0] += data
+            else:
+                self.runs.append([data, font])
 
 
-def _page_html(report_markdown: str) -> str:
-    """The report page's Markdown (front matter aside) as HTML, converted as the site converts it."""
-    body = report_markdown.split("\n---\n", 1)[1] if report_markdown.startswith("---\n") else report_markdown
+def _page_html(page_markdown: str) -> str:
+    """A page's Markdown (front matter aside) as HTML, converted as the site converts it."""
+    body = page_markdown.split("\n---\n", 1)[1] if page_markdown.startswith("---\n") else page_markdown
     return markdown.markdown(body, extensions=MARKDOWN_EXTENSIONS)
 
 
-def _blocks(report_html: str) -> list[tuple[str, str]]:
+def _parse(page_html: str) -> _Blocks:
     parser = _Blocks()
-    parser.feed(report_html)
-    return parser.blocks
+    parser.feed(page_html)
+    return parser
+
+
+def _blocks(page_html: str) -> list[tuple[str, object]]:
+    return _parse(page_html).blocks
+
+
+def block_text(kind: str, content) -> str:
+    """The plain text of one block (a table's cells joined by spaces)."""
+    if kind == "title":
+        return "".join(content)
+    if kind == "table":
+        return " ".join(text for row in content for text, _ in row)
+    return "".join(text for text, _ in content)
 
 
 def report_blocks(report_markdown: str) -> list[tuple[str, str]]:
-    """The report's document as (kind, text) blocks: title, heading1, heading2, paragraph, signature."""
-    return _blocks(_page_html(report_markdown))
+    """A page's document as (kind, text) blocks: title, heading1, heading2, paragraph, line, signature, table."""
+    return [(kind, block_text(kind, content)) for kind, content in _blocks(_page_html(report_markdown))]
 
 
 def _style(document, name: str, east_asian: str, size, align=None, indent=INDENT, space_after=Pt(0)):
@@ -164,14 +247,20 @@ def _page_number(paragraph, align) -> None:
                 run._element.append(node)
 
 
-def word_file_name(meeting_id: str) -> str:
-    """The Word copy's file name, beside the meeting's pages."""
-    return f"{meeting_id}-report.docx"
+def _draft_mark(paragraph) -> None:
+    """The draft mark at the top left of the page, above the type area (the 版头's place)."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    run = paragraph.add_run(DRAFT_MARK)
+    run.font.size = BODY_SIZE
+    run.font.name = LATIN_FONT
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), HEADING_FONTS[1])
 
 
-@functools.lru_cache(maxsize=1)
-def _template() -> bytes:
-    """An empty report in the official layout, with one marker paragraph where the body goes."""
+@functools.lru_cache(maxsize=2)
+def _template(draft: bool = False) -> bytes:
+    """An empty document in the official layout, with one marker paragraph where the body goes;
+    a draft carries the draft mark in the header of every page."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -182,6 +271,9 @@ def _template() -> bytes:
     document.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+    if draft:
+        _draft_mark(section.header.paragraphs[0])
+        _draft_mark(section.even_page_header.paragraphs[0])
     _style(document, "Normal", BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     _style(document, "Title", TITLE_FONT, Pt(22), align=WD_ALIGN_PARAGRAPH.CENTER, indent=Pt(0), space_after=LINE_PITCH)
     _style(document, "Heading 1", HEADING_FONTS[1], BODY_SIZE)
@@ -191,6 +283,8 @@ def _template() -> bytes:
         borders = ppr.find(qn("w:pBdr"))
         if borders is not None:
             ppr.remove(borders)
+    document.core_properties.author = ""
+    document.core_properties.comments = ""
     document.add_paragraph(_MARKER)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -199,13 +293,87 @@ def _template() -> bytes:
 
 _MARKER = "@@PORTAL-REPORT-BODY@@"
 _MARKER_PARAGRAPH = re.compile(r"<w:p>(?:(?!<w:p>).)*?" + re.escape(_MARKER) + r".*?</w:p>", re.S)
-_STYLE_IDS = {"title": "Title", "heading1": "Heading1", "heading2": "Heading2", "paragraph": None}
+_STYLE_IDS = {"title": "Title", "heading1": "Heading1", "heading2": "Heading2", "paragraph": None, "line": None}
+_NO_INDENT = '<w:ind w:firstLine="0"/>'
+TEXT_WIDTH_TWIPS = round(156 / 25.4 * 1440)
+TABLE_SIZE_HALF_POINTS = 24
+_TABLE_BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                         for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
 
 
-def _paragraph(text: str, style_id: str | None = None, properties: str = "") -> str:
+def _run(text: str, font: str | None = None, size: int | None = None) -> str:
+    """One run; line breaks in ``text`` become Word line breaks."""
+    if not text:
+        return ""
+    properties = ""
+    if font:
+        properties += f'<w:rFonts w:eastAsia="{escape(font)}"/>'
+    if size:
+        properties += f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+    pieces = [f'<w:t xml:space="preserve">{escape(piece)}</w:t>' for piece in text.split("\n")]
+    return f"<w:r>{f'<w:rPr>{properties}</w:rPr>' if properties else ''}{'<w:br/>'.join(pieces)}</w:r>"
+
+
+def _paragraph(text, style_id: str | None = None, properties: str = "") -> str:
+    """A paragraph of one text, or of runs ``(text, font)``."""
     style = f'<w:pStyle w:val="{style_id}"/>' if style_id else ""
-    run = f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
-    return f"<w:p><w:pPr>{style}{properties}</w:pPr>{run}</w:p>"
+    runs = [(text, None)] if isinstance(text, str) else text
+    return f"<w:p><w:pPr>{style}{properties}</w:pPr>{''.join(_run(t, f) for t, f in runs)}</w:p>"
+
+
+def _table(rows: list[list[tuple[str, bool]]]) -> str:
+    """A table across the type area, columns as wide as their longest line allows, header rows repeated."""
+    columns = max(len(row) for row in rows)
+    longest = [1.0] * columns
+    for row in rows:
+        for index, (text, _) in enumerate(row):
+            longest[index] = max(longest[index], *(ems(line) for line in text.split("\n")))
+    shares = [min(max(ems, 3), 14) for ems in longest]
+    shares[0] = max(shares[0], 4.5)  # a name in the first column stays on one line
+    widths = [int(TEXT_WIDTH_TWIPS * share / sum(shares)) for share in shares]
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
+    out = [
+        '<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{_TABLE_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
+    ]
+    for row in rows:
+        header = all(is_header for _, is_header in row)
+        out.append(f"<w:tr><w:trPr><w:cantSplit/>{'<w:tblHeader/>' if header else ''}</w:trPr>")
+        for index, (text, is_header) in enumerate(row):
+            # Schema order inside w:pPr: spacing, ind, jc.
+            properties = f'<w:spacing w:line="320" w:lineRule="exact"/>{_NO_INDENT}<w:jc w:val="{"center" if is_header else "left"}"/>'
+            run = _run(text, HEADING_FONTS[1] if is_header else None, TABLE_SIZE_HALF_POINTS)
+            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[index]}" w:type="dxa"/></w:tcPr>'
+                       f"<w:p><w:pPr>{properties}</w:pPr>{run}</w:p></w:tc>")
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def _title(words: list[str]) -> str:
+    """The title centred, broken into balanced lines between words (never inside one)."""
+    lines = title_lines(words)
+    runs = "<w:r><w:br/></w:r>".join(_run(line) for line in lines)
+    return f'<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr>{runs}</w:p>'
+
+
+def _body(blocks) -> list[str]:
+    body = []
+    for kind, content in blocks:
+        if kind == "title":
+            body.append(_title(content))
+        elif kind == "table":
+            body.append(_table(content))
+        elif kind in _STYLE_IDS:
+            body.append(_paragraph(content, _STYLE_IDS[kind], _NO_INDENT if kind == "line" else ""))
+    signature = [block_text(kind, content) for kind, content in blocks if kind == "signature"]
+    if signature:
+        body += _signature(signature)
+    if blocks and blocks[-1][0] == "table":
+        body.append(_paragraph(""))
+    return body
 
 
 def _signature(lines: list[str]) -> list[str]:
@@ -220,41 +388,36 @@ def _signature(lines: list[str]) -> list[str]:
 
 
 def report_docx_from_html(report_html: str) -> bytes:
-    """The report as a .docx file in the official layout, from the page's HTML."""
-    blocks = _blocks(report_html)
-    body = [_paragraph(text, _STYLE_IDS[kind]) for kind, text in blocks if kind in _STYLE_IDS]
-    signature = [text for kind, text in blocks if kind == "signature"]
-    if signature:
-        body += _signature(signature)
-    base, document_xml = _template_parts()
+    """A document page (report, agenda or checklist) as a .docx file in the official layout, from its HTML;
+    a draft (``data-draft`` on the document) carries the draft mark on every page."""
+    parsed = _parse(report_html)
+    body = _body(parsed.blocks)
+    base, document_xml = _template_parts(parsed.draft)
     xml = _MARKER_PARAGRAPH.sub(lambda _: "".join(body), document_xml, count=1)
     buffer = io.BytesIO(base)
     buffer.seek(0, io.SEEK_END)
     with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as target:
-        target.writestr(_entry("word/document.xml"), xml)
+        target.writestr(_zip_entry("word/document.xml"), xml)
     return buffer.getvalue()
 
 
-def _entry(name: str) -> zipfile.ZipInfo:
-    """A zip entry with a fixed date, so the same report always gives the same bytes (a warm build
-    must publish what a cold one does)."""
-    entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    return entry
+def _zip_entry(name: str) -> zipfile.ZipInfo:
+    """A part stamped with a fixed time, so that one report always gives the same bytes."""
+    return zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
 
 
-@functools.lru_cache(maxsize=1)
-def _template_parts() -> tuple[bytes, str]:
+@functools.lru_cache(maxsize=2)
+def _template_parts(draft: bool = False) -> tuple[bytes, str]:
     """The template's every part but the body, zipped once, and the body's XML with its marker."""
-    source = zipfile.ZipFile(io.BytesIO(_template()))
+    source = zipfile.ZipFile(io.BytesIO(_template(draft)))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             if item.filename != "word/document.xml":
-                target.writestr(_entry(item.filename), source.read(item.filename))
+                target.writestr(_zip_entry(item.filename), source.read(item.filename), zipfile.ZIP_DEFLATED)
     return buffer.getvalue(), source.read("word/document.xml").decode("utf-8")
 
 
 def report_docx(report_markdown: str) -> bytes:
-    """The report as a .docx file, from the report page's Markdown (converted as the site does)."""
+    """A document page as a .docx file, from the page's Markdown (converted as the site does)."""
     return report_docx_from_html(_page_html(report_markdown))

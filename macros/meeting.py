@@ -1,13 +1,15 @@
 """The meeting file: its schema, cross-checks, and loading a folder of them.
 
-``load_meetings`` is the single entry point used by the site, the checks and
-the tests: it reads every ``<id>.yml``, converts it through the schema, checks
-what one field cannot check alone, and raises ``DataErrors`` with every problem
-of every file at once.
+``load_data`` (settings and meetings) is the single entry point used by the
+site and ``make check``; ``load_meetings`` reads every ``<id>.yml``, converts
+it through the schema, checks what one field cannot check alone, and raises
+``DataErrors`` with every problem of every file at once.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import os
 from pathlib import Path
 
 from . import facts, placeholders
@@ -33,6 +35,8 @@ from .yamlfile import Mapping, Node, Scalar, YamlFileError
 from . import yamlfile
 
 ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
+MAX_MEMBERS = 50
+"""A leadership group has a dozen members at most; talks between every two members grow with the square."""
 MATERIAL_STATUSES = ("未起草", "已起草", "书记已审阅", "已修改", "上级已审核")
 TALK_FORMS = ("一对一", "面对面", "集体谈话", "普遍谈", "重点谈", "主动约谈")
 """Talk forms editors suggest; any other wording a report uses is accepted as written."""
@@ -199,7 +203,7 @@ MEETING = Obj(
                     "short_name": Field(Text(), "简称，如“党组班子”“常委班子”", required=True),
                     "member_title": Field(Text(), "成员称谓，如“党组成员”“常委”", required=True),
                     "aliases": Field(List(Text()), "班子的其他称呼，如“县委班子”“x县委班子”；报告中用 fact: group.aliases 加 item 引用其中一个"),
-                    "members": Field(List(MEMBER, min_items=1), "班子成员，按排序填写，第一位是书记", required=True),
+                    "members": Field(List(MEMBER, min_items=1, max_items=MAX_MEMBERS), "班子成员，按排序填写，第一位是书记", required=True),
                 }
             ),
             "领导班子",
@@ -304,6 +308,11 @@ MEETING = Obj(
             Obj({"statement": Field(Text(), "具备开会条件的表述", required=True)}),
             "准备就绪的表述",
         ),
+        "print_as_final": Field(
+            Bool(),
+            "准备工作未完成时仍按正式稿打印（打印件和 Word 版不标注“草稿”，屏幕上的提示照常显示）",
+            default=False,
+        ),
         "report": Field(
             Obj(
                 {
@@ -314,6 +323,10 @@ MEETING = Obj(
                     "arrangement_lead": Field(Text(), "引出具体安排的话", default="具体安排如下："),
                     "signed_by": Field(Text(), "署名"),
                     "signed_on": Field(Date(), "成文日期"),
+                    "issuer": Field(Text(), "发文机关，如“县发展和改革局党组”；填写后标题写作“……关于……的报告”，不填署名时以它署名"),
+                    "addressee": Field(Text(), "主送机关，如“县委组织部”；填写后在正文前单列一行"),
+                    "run_in_headings": Field(Bool(), "一级标题是否与正文接排，如“一、深入学习研讨。x月x日，……”", default=False),
+                    "run_in_arrangement": Field(Bool(), "具体安排各项是否接排，如“（一）会议时间：2023年1月12日上午8:30。”", default=False),
                 }
             ),
             "准备工作情况报告的行文",
@@ -344,8 +357,11 @@ SETTINGS = Obj(
 def load_settings(path: Path, root: Path) -> Record:
     """The portal's settings (data/portal.yml); defaults when the file is absent."""
     name = _display_name(path, root)
-    if not path.exists():
+    if not os.path.lexists(path):
         return SETTINGS.convert(Mapping(0), Context(name), "")
+    problem = _not_a_plain_file(path)
+    if problem:
+        raise DataErrors([DataError(name, 0, "", problem)])
     try:
         tree = yamlfile.load(path, name)
     except YamlFileError as exc:
@@ -355,6 +371,27 @@ def load_settings(path: Path, root: Path) -> Record:
     if ctx.errors:
         raise DataErrors(ctx.errors)
     return settings
+
+
+def load_data(root: Path, only: set[str] | None = None, cache=None) -> tuple[Record, list[Record]]:
+    """Settings and meetings of ``root/data``: every check the build makes on data, and only those.
+
+    ``make check`` and the build both call this, so whatever passes the check builds.
+    ``cache``: see ``load_meetings``.
+    """
+    errors: list[DataError] = []
+    settings = meetings = None
+    try:
+        settings = load_settings(root / "data" / "portal.yml", root)
+    except DataErrors as exc:
+        errors += exc.errors
+    try:
+        meetings = load_meetings(root / "data" / "meetings", root, only, cache)
+    except DataErrors as exc:
+        errors += exc.errors
+    if errors:
+        raise DataErrors(errors)
+    return settings, meetings
 
 
 def convert(root: Node, name: str) -> tuple[Record | None, list[DataError]]:
@@ -370,7 +407,9 @@ def convert(root: Node, name: str) -> tuple[Record | None, list[DataError]]:
 
 def _cross_check(meeting: Record, ctx: Context) -> None:
     stem = Path(meeting.source).stem
-    if meeting.id and meeting.id != stem:
+    if meeting.id and len(meeting.id) > MAX_ID_LENGTH:
+        ctx.error(meeting.line_of("id"), "id", f"编号过长（{len(meeting.id)} 个字符，最多 {MAX_ID_LENGTH} 个），网页和 Word 文件的文件名放不下。请改短，并同样改文件名。")
+    elif meeting.id and meeting.id != stem:
         ctx.error(meeting.line_of("id"), "id", f"编号“{meeting.id}”与文件名“{stem}.yml”不一致。请把两者改成一样。")
     group = meeting.group
     if not group:
@@ -415,6 +454,11 @@ def _cross_check(meeting: Record, ctx: Context) -> None:
         if not (session.theme or session.kind or session.title):
             ctx.error(session.line, f"study.sessions[{index}]", "请填写 theme（研讨主题），或 kind（学习形式，如“中心组学习会”）和 title（名称或内容）。")
         _not_after_meeting(meeting, session, ctx, f"study.sessions[{index}]")
+    held_on = meeting.arrangement.date if meeting.arrangement else None
+    for key, title in STEP_TITLES.items():
+        due = meeting.deadlines[key] if meeting.deadlines else None
+        if held_on and due and due > held_on:
+            ctx.error(meeting.deadlines.line_of(key), f"deadlines.{key}", f"“{title}”的期限 {due} 晚于会议日期 {held_on}。各环节应在开会前完成，请改到会议日期之前。")
     _check_cited_facts(meeting, ctx)
 
 
@@ -479,6 +523,61 @@ def _listing(names: list[str]) -> str:
     return "、".join(names) if names else "无"
 
 
+IGNORED_FILES = (".#*", "*~", ".*.swp", ".*.swo", "~$*", ".DS_Store", "Thumbs.db", "desktop.ini", ".gitkeep", ".gitignore")
+"""Editors' back-up and lock files, the operating system's and git's folder files: skipped in data/meetings/."""
+MAX_ID_LENGTH = 64
+
+
+def meeting_files(folder: Path, root: Path) -> tuple[list[Path], list[DataError]]:
+    """The plain ``<id>.yml`` files of ``folder``, and an error for every other entry, named by its own path.
+
+    Links are never followed (a link could publish a file from anywhere); ``IGNORED_FILES`` are skipped.
+    """
+    where = _display_name(folder, root)
+    if folder.is_symlink():
+        return [], [DataError(f"{where}/", 0, "", "会议文件夹是一个链接，不会被读取。请把会议文件放在真实的文件夹中。")]
+    if not folder.is_dir():
+        message = "没有找到会议文件夹。请恢复 data/meetings/（如 git checkout -- data/meetings），其中每次会议一个“编号.yml”文件。"
+        return [], [DataError(f"{where}/", 0, "", message)]
+    paths: list[Path] = []
+    errors: list[DataError] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as exc:
+        return [], [DataError(f"{where}/", 0, "", f"无法读取会议文件夹（错误代码 {exc.errno}）。请检查文件夹的读取权限。")]
+    for entry in entries:
+        if any(fnmatch.fnmatchcase(entry.name, pattern) for pattern in IGNORED_FILES):
+            continue
+        path = Path(entry.path)
+        problem = _not_a_plain_file(path)
+        if not problem and not entry.name.endswith(".yml"):
+            stem, _, suffix = entry.name.rpartition(".")
+            if stem and suffix.lower() in ("yml", "yaml"):
+                wanted = "小写的 .yml" if suffix.lower() == "yml" else " .yml"
+                problem = f"会议文件的扩展名应为{wanted}。请重命名为 {stem}.yml。"
+            else:
+                problem = "不是会议文件。data/meetings/ 中只放会议文件（编号.yml），请把它移走或删去。"
+        if problem:
+            errors.append(DataError(f"{where}/{entry.name}", 0, "", problem))
+        else:
+            paths.append(path)
+    if not paths and not errors:
+        message = "文件夹中没有会议文件。请放入至少一个“编号.yml”会议文件；如果是误删，请从版本库中恢复（git checkout -- data/meetings）。"
+        errors.append(DataError(f"{where}/", 0, "", message))
+    return paths, errors
+
+
+def _not_a_plain_file(path: Path) -> str:
+    """Why ``path`` cannot be read as a data file, or "" when it is a plain file."""
+    if path.is_symlink():
+        return f"是一个链接（指向 {os.readlink(path)}），不会被读取。请把文件本身放在这里，不要用链接或快捷方式。"
+    if path.is_dir():
+        return "是一个文件夹，不是文件。请把它移出 data/ 或改用别的名称。"
+    if not path.is_file():
+        return "不是普通文件。请删去它。"
+    return ""
+
+
 def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None = None, cache=None) -> list[Record]:
     """Load every meeting under ``folder``; raise DataErrors with all problems of all files.
 
@@ -490,14 +589,11 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
     """
     root = root or folder.parent.parent
     meetings: list[Record] = []
-    errors: list[DataError] = []
-    for path in sorted(folder.glob("*.y*ml")):
+    paths, errors = meeting_files(folder, root)
+    for path in paths:
         if only is not None and path.stem not in only:
             continue
         name = _display_name(path, root)
-        if path.suffix != ".yml":
-            errors.append(DataError(name, 0, "", "会议文件的扩展名应为 .yml。请重命名。"))
-            continue
         data = path.read_bytes() if cache is not None else b""
         meeting = cache.lookup(name, data) if cache is not None else None
         if meeting is None:
@@ -524,7 +620,8 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
 
 
 def _display_name(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` as written: a link is named by itself, never by its target."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
     except ValueError:
         return path.as_posix()

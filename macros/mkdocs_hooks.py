@@ -22,9 +22,9 @@ from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
 from macros import buildcache  # noqa: E402
 from macros.errors import DataErrors  # noqa: E402
-from macros.docx_export import report_docx_from_html, word_file_name  # noqa: E402
+from macros.docx_export import report_docx_from_html  # noqa: E402
 from macros.portal import Portal, preview_only  # noqa: E402
-from macros.render import page_uris  # noqa: E402
+from macros.render import DOCUMENT_KINDS, page_uris, word_file_name  # noqa: E402
 from macros.search import PAGES_PER_SHARD, SearchIndexError, index_site, terms_block  # noqa: E402
 
 
@@ -63,10 +63,12 @@ def on_post_build(config):
 
 def on_page_content(html, page, config, files):
     """Append the page's hidden search terms (a report weighs more than a meeting's other pages),
-    and make the Word copy of each report from the very HTML the page shows."""
-    is_report = page.file.src_uri.startswith("meetings/") and page.file.src_uri.endswith("/report.md")
-    if is_report:
-        docx_uri = page.file.src_uri[: -len("report.md")] + word_file_name(page.file.src_uri.split("/")[1])
+    and make the Word copy of each report, agenda and checklist from the very HTML the page shows."""
+    parts = page.file.src_uri.split("/")
+    kind = parts[-1][: -len(".md")] if parts[0] == "meetings" and len(parts) == 3 else None
+    is_report = kind == "report"
+    if kind in DOCUMENT_KINDS:
+        docx_uri = f"meetings/{parts[1]}/{word_file_name(parts[1], kind)}"
         config["extra"]["portal_docx"][docx_uri] = report_docx_from_html(html)
     if not _search_enabled():
         return html
@@ -85,13 +87,39 @@ def on_files(files, config):
     # Word copies are written after their report page is rendered; registered now so links to them resolve.
     config["extra"]["portal_docx"] = {}
     for meeting in portal.meetings:
-        files.append(File.generated(config, f"meetings/{meeting.id}/{word_file_name(meeting.id)}", content=b""))
-    if rendered is not None:
         # A warm build renders only some meetings; the others' files are registered, excluded, so that
         # links to them (the home page's) resolve exactly as in a full build.
-        for meeting in portal.meetings:
-            if meeting.id not in rendered:
-                for src_uri in page_uris(meeting.id):
-                    files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.EXCLUDED))
-                files.get_file_from_path(f"meetings/{meeting.id}/{word_file_name(meeting.id)}").inclusion = InclusionLevel.EXCLUDED
+        skipped = rendered is not None and meeting.id not in rendered
+        inclusion = InclusionLevel.EXCLUDED if skipped else InclusionLevel.UNDEFINED
+        for kind in DOCUMENT_KINDS:
+            uri = f"meetings/{meeting.id}/{word_file_name(meeting.id, kind)}"
+            files.append(File.generated(config, uri, content=b"", inclusion=inclusion))
+        if skipped:
+            for src_uri in page_uris(meeting.id):
+                files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
     return files
+
+
+def on_page_context(context, page, config, nav):
+    """On a meeting's pages the menu lists that meeting's pages, the current one marked
+    (the site-wide menu stays 首页 and 使用说明: a thousand meetings would not fit in it).
+    The theme prints menu titles as HTML, so the meeting's name is escaped here."""
+    from html import escape
+
+    from mkdocs.structure.nav import Link, Navigation, Section
+
+    found = portal_for(config).meeting_links(page.file.src_uri)
+    if found is None:
+        return context
+    title, entries = found
+    links = []
+    for label, src_uri, current in entries:
+        link = Link(label, File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).url)
+        link.active = current
+        links.append(link)
+    section = Section(escape(title), links)
+    for link in links:
+        link.parent = section
+    section.active = True
+    context["nav"] = Navigation([*nav.items, section], nav.pages)
+    return context

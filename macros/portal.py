@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, DataErrors
-from .meeting import DEFAULT_LEAD_DAYS, load_meetings, load_settings
-from .render import Renderer, meeting_pages
+from .meeting import DEFAULT_LEAD_DAYS, load_data
+from .render import PAGE_KINDS, PAGE_TITLES, Renderer, meeting_name, meeting_pages
 
 
 def preview_only() -> set[str] | None:
@@ -39,17 +39,35 @@ class Portal:
         """Load ``root/data/meetings`` (or only the given ids); raises DataErrors listing every problem.
 
         ``cache``: a ``buildcache.ModelCache`` of validated meetings (files unchanged are not validated again)."""
-        settings = load_settings(root / "data" / "portal.yml", root)
-        meetings = load_meetings(root / "data" / "meetings", root, only, cache)
+        settings, meetings = load_data(root, only, cache)
         if only and not meetings:
             raise DataErrors([DataError(f"data/meetings/{sorted(only)[0]}.yml", 0, "", "没有这个会议文件。请检查 ID。")])
         lead_days = {key: settings.lead_days[key] for key in DEFAULT_LEAD_DAYS}
         return cls(root, meetings, Renderer(today=today or build_date(), lead_days=lead_days))
 
     def pages(self, only: set[str] | None = None) -> dict[str, str]:
-        """Every generated page, or those of the meetings with the given ids."""
+        """Every generated page: the meetings' pages and a page for each year the home page does not list.
+
+        ``only``: the pages of these meetings and the year pages (a warm build; year pages list meetings)."""
         meetings = self.meetings if only is None else [m for m in self.meetings if m.id in only]
-        return meeting_pages(meetings, self.renderer)
+        return {**meeting_pages(meetings, self.renderer), **self.renderer.year_pages(self.meetings)}
 
     def home(self) -> str:
         return self.renderer.home(self.meetings)
+
+    def meeting_links(self, src_uri: str) -> tuple[str, list[tuple[str, str, bool]]] | None:
+        """For a page of a meeting: the meeting's name and its pages as (title, source path, is this page).
+
+        None for any other page. The site's menu lists these on the meeting's own pages.
+        """
+        parts = src_uri.split("/")
+        if len(parts) != 3 or parts[0] != "meetings":
+            return None
+        meeting = next((m for m in self.meetings if m.id == parts[1]), None)
+        if meeting is None:
+            return None
+        links = []
+        for kind in PAGE_KINDS:
+            uri = f"meetings/{meeting.id}/{'index' if kind == 'overview' else kind}.md"
+            links.append((PAGE_TITLES[kind], uri, uri == src_uri))
+        return meeting_name(meeting), links

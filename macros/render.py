@@ -18,11 +18,23 @@ from markupsafe import Markup
 from . import facts, placeholders, rules
 from .text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
 
+
+def word_file_name(meeting_id: str, kind: str = "report") -> str:
+    """The Word copy's file name, beside the meeting's pages: <id>-report.docx, <id>-agenda.docx …"""
+    return f"{meeting_id}-{kind}.docx"
+
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_KINDS = ("overview", "report", "agenda", "checklist")
+DOCUMENT_KINDS = ("report", "agenda", "checklist")
 PAGE_TITLES = {"overview": "概况", "report": "准备工作情况报告", "agenda": "会议议程", "checklist": "准备工作清单"}
 _END_PUNCTUATION = "。；：！？，"
 WARNINGS_MARKER = "<!-- portal-warnings -->"
+# Where a document's <div> gets its draft attribute once the meeting's state is known.
+DRAFT_MARKER = "<!-- portal-draft -->"
+DRAFT_ATTRIBUTE = ' data-draft="true"'
+DRAFT_MARK = "草稿"
+# Characters of the 2号 title (22 pt) that fit on one line of the 156 mm type area.
+TITLE_LINE_EMS = 20
 
 
 def _finalize(value):
@@ -65,12 +77,83 @@ def page_title(kind: str, meeting) -> str:
     if kind == "overview":
         return meeting_name(meeting)
     if kind == "report":
-        return f"{meeting.group.name}{report_title(meeting)}"
+        return report_title(meeting) if meeting.report.issuer else f"{meeting.group.name}{report_title(meeting)}"
     return f"{meeting_name(meeting)}{PAGE_TITLES[kind]}"
 
 
 def report_title(meeting) -> str:
-    return f"{meeting.year}{meeting.year_style}{meeting.kind}{meeting.report.name}"
+    return "".join(report_title_units(meeting))
+
+
+def _kind_units(kind: str) -> list[str]:
+    """专题民主生活会 stays one word; a long kind splits before 民主生活会."""
+    stem = "民主生活会"
+    if kind.endswith(stem) and len(kind) - len(stem) > 2:
+        return [kind[: -len(stem)], stem]
+    return [kind]
+
+
+def report_title_units(meeting) -> list[str]:
+    """The report's title as words a line may break between.
+
+    With an issuer (公文 form) it reads “县发展和改革局党组关于2022年度民主生活会准备工作情况的报告”.
+    """
+    report = meeting.report
+    year = f"{meeting.year}{meeting.year_style}"
+    name = report.name
+    if report.issuer:
+        if name.endswith("报告") and not name.endswith("的报告"):
+            name = name[:-2] + "的报告"
+        return [report.issuer, "关于" + year, *_kind_units(meeting.kind), name]
+    return [year, *_kind_units(meeting.kind), name]
+
+
+def agenda_title_units(meeting) -> list[str]:
+    return [f"{meeting.group.name}班子", f"{meeting.year}{meeting.year_style}", *_kind_units(meeting.kind), "会议议程"]
+
+
+def checklist_title_units(meeting) -> list[str]:
+    return [meeting.group.name, f"{meeting.year}{meeting.year_style}", *_kind_units(meeting.kind), "准备工作清单"]
+
+
+def column_groups(count: int, most: int = 4) -> list[list[int]]:
+    """Column indexes ``0..count-1`` in as few groups of at most ``most`` as needed, sizes balanced."""
+    groups = -(-count // most)
+    size = -(-count // groups)
+    return [list(range(start, min(start + size, count))) for start in range(0, count, size)]
+
+
+def title_html(units: list[str]) -> Markup:
+    """A title whose lines break only between words: each word an inline block (it wraps inside
+    only when it alone is wider than the line), and the print stylesheet balances the lines."""
+    return Markup("".join(f'<span class="portal-word">{markdown_text(unit)}</span>' for unit in units))
+
+
+def ems(text: str) -> float:
+    """Width of a text in ems: a Chinese character one, an ASCII character about half."""
+    return sum(0.55 if ord(ch) < 128 else 1 for ch in text)
+
+
+def title_lines(units: list[str], width: float = TITLE_LINE_EMS) -> list[str]:
+    """The title split into as few lines as fit, as balanced as the words allow (for the Word copy)."""
+    if ems("".join(units)) <= width:
+        return ["".join(units)]
+    lines: list[list[str]] = [[]]
+    for unit in units:
+        if lines[-1] and ems("".join(lines[-1]) + unit) > width:
+            lines.append([])
+        lines[-1].append(unit)
+    if len(lines) == 2:
+        best = None
+        for cut in range(1, len(units)):
+            first, second = "".join(units[:cut]), "".join(units[cut:])
+            if ems(first) <= width and ems(second) <= width:
+                score = abs(ems(first) - ems(second))
+                if best is None or score < best[0]:
+                    best = (score, [first, second])
+        if best:
+            return best[1]
+    return ["".join(line) for line in lines]
 
 
 def meeting_name(meeting) -> str:
@@ -113,9 +196,19 @@ class Renderer:
             unit_and_branch_talks=rules.unit_and_branch_talks,
             member_materials=rules.member_materials,
             material_rank=rules.material_rank,
+            due_text=rules.due_text,
+            countdown=rules.countdown,
             page_titles=PAGE_TITLES,
             warnings_marker=Markup(WARNINGS_MARKER),
+            draft_marker=Markup(DRAFT_MARKER),
+            title_html=title_html,
+            report_title_units=report_title_units,
+            agenda_title_units=agenda_title_units,
+            checklist_title_units=checklist_title_units,
+            column_groups=column_groups,
+            word_file_name=word_file_name,
         )
+        self._raw: tuple = (None, {})
 
     def _render(self, name: str, **context) -> str:
         return self.env.get_template(name).render(**context)
@@ -127,34 +220,122 @@ class Renderer:
             self._checklists[key] = rules.checklist(meeting, self.today, self.lead_days)
         return self._checklists[key]
 
+    def _page_source(self, kind: str, meeting) -> str:
+        """The page before its warnings and draft state are filled in (kept for the meeting in hand)."""
+        key = (meeting.source, meeting.id)
+        if self._raw[0] != key:
+            self._raw = (key, {})
+        cache = self._raw[1]
+        if kind not in cache:
+            checklist = self.checklist(meeting)
+            context = dict(meeting=meeting, checklist=checklist, today=self.today, page_title=page_title(kind, meeting),
+                           draft=self.is_draft(meeting) if kind == "overview" else False)
+            cache[kind] = self._render(f"{kind}.md.j2", **context)
+        return cache[kind]
+
     def page(self, kind: str, meeting) -> str:
-        checklist = self.checklist(meeting)
-        context = dict(meeting=meeting, checklist=checklist, today=self.today, page_title=page_title(kind, meeting))
-        page = self._render(f"{kind}.md.j2", **context)
-        if kind == "report":
-            warnings = self.report_warnings(meeting, checklist, page)
-            block = self._render("_warnings.md.j2", warnings=warnings) if warnings else ""
-            page = page.replace(WARNINGS_MARKER, block, 1)
+        page = self._page_source(kind, meeting)
+        if kind in DOCUMENT_KINDS:
+            warnings = self.warnings(kind, meeting)
+            draft = self.is_draft(meeting)
+            block = self._render("_warnings.md.j2", warnings=warnings, kind=kind, draft=draft) if warnings else ""
+            page = page.replace(WARNINGS_MARKER, block, 1).replace(DRAFT_MARKER, DRAFT_ATTRIBUTE if draft else "", 1)
         return page
 
-    @staticmethod
-    def report_warnings(meeting, checklist, page: str) -> list[str]:
-        """What stands between this report and the superior: unsupported readiness, placeholders."""
+    def unfinished(self, meeting) -> bool:
+        """Open checklist items, or placeholders (xx, x月x日, 待定 …) left in the report or the agenda."""
+        if not self.checklist(meeting).ready:
+            return True
+        return any(self._placeholders(kind, meeting) for kind in ("report", "agenda"))
+
+    def is_draft(self, meeting) -> bool:
+        """Whether its documents print with the draft mark: unfinished, unless the file says to print as final."""
+        return self.unfinished(meeting) and not meeting.print_as_final
+
+    def _placeholders(self, kind: str, meeting) -> list[str]:
+        return placeholders.find(self._page_source(kind, meeting).split("portal-document", 1)[-1])
+
+    def warnings(self, kind: str, meeting) -> list[str]:
+        """What stands between a document and the superior, said on screen only, naming the field to fill."""
+        checklist = self.checklist(meeting)
+        missing = checklist.total - checklist.done_count
         warnings = []
-        if rules.cites_readiness(meeting) and not checklist.ready:
-            missing = checklist.total - checklist.done_count
+        if kind == "report" and rules.cites_readiness(meeting) and not checklist.ready:
             warnings.append(
                 f"报告称“{meeting.readiness.statement.rstrip('。')}”，但准备工作清单中还有 {missing} 项未完成，数据不支持这一表述。"
             )
-        found = placeholders.find(page.split("portal-document", 1)[-1])
-        if found:
-            warnings.append(f"报告中还有未填写的内容：{'、'.join(found)}。")
+        elif not checklist.ready:
+            warnings.append(f"准备工作清单中还有 {missing} 项未完成。")
+        if kind in ("report", "agenda"):
+            warnings += rules.arrangement_gaps(meeting)
+        if kind != "checklist":
+            found = self._placeholders(kind, meeting)
+            if found:
+                warnings.append(f"{'报告' if kind == 'report' else '议程'}中还有未填写的内容：{'、'.join(found)}。")
         return warnings
 
     def home(self, meetings) -> str:
+        """The dashboard: the latest year's summary, then the meetings of the most recent years."""
+        listed, linked = home_years(meetings)
         entries = [(meeting, self.checklist(meeting)) for meeting in meetings]
-        years = sorted({meeting.year for meeting in meetings}, reverse=True)
-        return self._render("home.md.j2", entries=entries, years=years)
+        latest = [(m, c) for m, c in entries if listed and m.year == listed[0]]
+        return self._render(
+            "home.md.j2",
+            entries=[(m, c) for m, c in entries if m.year in listed],
+            years=listed,
+            linked_years=linked,
+            summary=year_summary(latest),
+            steps=step_summary(latest),
+            as_of=self.today,
+            prefix="",
+        )
+
+    def year_pages(self, meetings) -> dict[str, str]:
+        """A page for each year the home page does not list (``years/<year>.md``)."""
+        _, linked = home_years(meetings)
+        pages = {}
+        for year in linked:
+            entries = [(meeting, self.checklist(meeting)) for meeting in meetings if meeting.year == year]
+            pages[f"years/{year}.md"] = self._render(
+                "year.md.j2", year=year, entries=entries, years=[year], summary=year_summary(entries), as_of=self.today, prefix="../"
+            )
+        return pages
+
+
+HOME_MEETINGS = 200
+"""The home page lists whole years, newest first, while they hold at most this many meetings together
+(the latest year always); each older year gets a page of its own. This keeps the home page small
+(about 110 KB at 1,000 meetings) and every meeting two clicks away."""
+
+
+def home_years(meetings, limit: int | None = None) -> tuple[list[int], list[int]]:
+    """The years the home page lists and the years it links to their own page, newest first."""
+    limit = HOME_MEETINGS if limit is None else limit
+    counts: dict[int, int] = {}
+    for meeting in meetings:
+        counts[meeting.year] = counts.get(meeting.year, 0) + 1
+    listed, linked, total = [], [], 0
+    for year in sorted(counts, reverse=True):
+        total += counts[year]
+        (listed if not listed or (total <= limit and not linked) else linked).append(year)
+    return listed, linked
+
+
+def year_summary(entries) -> dict[str, int]:
+    """How many groups; how many of them are ready, not yet ready, and (of those) have overdue items."""
+    states = [checklist.state for _, checklist in entries]
+    return {"groups": len(states), "ready": states.count("ready"), "open": len(states) - states.count("ready"), "overdue": states.count("overdue")}
+
+
+def step_summary(entries) -> list[tuple[str, int, int]]:
+    """For each preparation step: its title, how many meetings finished it, out of how many."""
+    if not entries:
+        return []
+    first = entries[0][1]
+    return [
+        (step.title, sum(checklist.steps[index].complete for _, checklist in entries), len(entries))
+        for index, step in enumerate(first.steps)
+    ]
 
 
 def page_uris(meeting_id: str) -> list[str]:

@@ -1,19 +1,27 @@
 """What the rules of a 民主生活会 derive from the facts of one meeting.
 
-The agenda's rounds of criticism, the talks the 四必谈 rule requires, and the
-preparation checklist with each step's status, due date and missing items.
-Everything here is computed from a loaded meeting; nothing reads files.
+The agenda's rounds of criticism, the talks the 四必谈 rule requires, the
+preparation checklist with each step's status, due date and missing items, and
+the next steps: every open item with who must act, by when, and whether it is
+overdue as of the build date. Everything here is computed from a loaded
+meeting; nothing reads files. Every status word a page, the terminal or paper
+shows comes from here, so one fact reads the same everywhere.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import combinations
 
 from . import placeholders
+from .facts import secretary
 from .meeting import DEFAULT_LEAD_DAYS, MATERIAL_STATUSES, STEP_TITLES
 from .text import cn_date
+
+
+OFFICE = "办公室"
 
 
 @dataclass(frozen=True)
@@ -99,9 +107,18 @@ def member_materials(meeting) -> list[tuple[object, str]]:
 
 @dataclass
 class Item:
+    """One thing to be done; ``state`` is the word shown for it (a material's own status), ``actor`` who acts."""
+
     label: str
     done: bool
     detail: str = ""
+    actor: str = OFFICE
+    state: str = ""
+    overdue: bool = False
+
+    @property
+    def status(self) -> str:
+        return self.state or ("已完成" if self.done else "未完成")
 
 
 @dataclass
@@ -131,10 +148,33 @@ class Step:
         return [item for item in self.items if not item.done]
 
 
+@dataclass(frozen=True)
+class NextStep:
+    """An open item of the checklist: what, in which step, who must act, by when."""
+
+    step: Step
+    item: Item
+
+    @property
+    def actor(self) -> str:
+        return self.item.actor
+
+    @property
+    def due(self) -> dt.date | None:
+        return self.step.due
+
+    @property
+    def overdue(self) -> bool:
+        return self.item.overdue
+
+
 @dataclass
 class Checklist:
     steps: list[Step]
     talks: list[RequiredTalk]
+    as_of: dt.date | None = None
+    members_listed: bool = True
+    held_on: dt.date | None = None
 
     @property
     def done_count(self) -> int:
@@ -145,12 +185,65 @@ class Checklist:
         return sum(len(step.items) for step in self.steps)
 
     @property
+    def open_count(self) -> int:
+        return self.total - self.done_count
+
+    @property
     def percent(self) -> int:
         return 100 * self.done_count // self.total if self.total else 100
 
     @property
     def ready(self) -> bool:
         return all(step.complete for step in self.steps)
+
+    @cached_property
+    def next_steps(self) -> list[NextStep]:
+        """Every open item, soonest due first (items of steps without a due date last), in step order otherwise."""
+        order = {step.key: index for index, step in enumerate(self.steps)}
+        found = [NextStep(step, item) for step in self.steps for item in step.items if not item.done]
+        return sorted(found, key=lambda n: (n.due is None, n.due or dt.date.min, order[n.step.key]))
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(n.overdue for n in self.next_steps)
+
+    @property
+    def state(self) -> str:
+        """``ready``, ``overdue`` (some open item is past its due date) or ``behind``."""
+        if self.ready:
+            return "ready"
+        return "overdue" if self.overdue_count else "behind"
+
+    @property
+    def summary(self) -> str:
+        """The plain status: 已就绪, 尚缺 8 项, 尚缺 8 项，其中 7 项已逾期."""
+        if self.ready:
+            return "已就绪"
+        if self.overdue_count:
+            return f"尚缺 {self.open_count} 项，其中 {self.overdue_count} 项已逾期"
+        return f"尚缺 {self.open_count} 项"
+
+    @property
+    def days_to_meeting(self) -> int | None:
+        if self.held_on is None or self.as_of is None:
+            return None
+        return (self.held_on - self.as_of).days
+
+
+def due_text(due: dt.date | None, overdue: bool = False) -> str:
+    """2023年1月2日, 2023年1月2日（已逾期）, or 待定 while neither a meeting date nor a deadline gives one."""
+    if due is None:
+        return "待定"
+    return cn_date(due) + ("（已逾期）" if overdue else "")
+
+
+def countdown(days: int | None) -> str:
+    """还有 9 天, 今天, 已过 3 天; empty without a date."""
+    if days is None:
+        return ""
+    if days > 0:
+        return f"还有 {days} 天"
+    return "今天" if days == 0 else f"已过 {-days} 天"
 
 
 def checklist(meeting, today: dt.date | None = None, lead_days: dict | None = None) -> Checklist:
@@ -164,7 +257,7 @@ def checklist(meeting, today: dt.date | None = None, lead_days: dict | None = No
     steps = [
         _study(meeting),
         _opinions(meeting),
-        Step("talks", STEP_TITLES["talks"], [Item(t.label, t.held, cn_date(t.held_on)) for t in talks]),
+        _talks(meeting, talks),
         _materials(meeting),
         _review(meeting),
         _report(meeting),
@@ -177,7 +270,24 @@ def checklist(meeting, today: dt.date | None = None, lead_days: dict | None = No
         elif held_on:
             step.due = held_on - dt.timedelta(days=lead_days[step.key])
         step.overdue = bool(step.due and today and today > step.due and not step.complete)
-    return Checklist(steps, talks)
+        for item in step.items:
+            item.overdue = step.overdue and not item.done
+    return Checklist(steps, talks, today, members_listed(meeting), held_on)
+
+
+def members_listed(meeting) -> bool:
+    """Whether the file lists the group beyond its secretary (a 班子 never has only one member)."""
+    return len(meeting.group.members) > 1
+
+
+def _talks(meeting, talks: list[RequiredTalk]) -> Step:
+    items = []
+    if not members_listed(meeting):
+        items.append(Item("在会议文件中列出班子全部成员", False, f"目前只列出了书记，“{meeting.talks.rule}”应谈次数待列出后计算"))
+    for talk in talks:
+        actor = f"{talk.member}、{talk.other}" if talk.kind == "pair" else talk.member
+        items.append(Item(talk.label, talk.held, cn_date(talk.held_on), actor, "已谈" if talk.held else "未谈"))
+    return Step("talks", STEP_TITLES["talks"], items)
 
 
 def _study(meeting) -> Step:
@@ -226,20 +336,31 @@ def _opinions(meeting) -> Step:
 
 def _materials(meeting) -> Step:
     group_status = meeting.materials.group
-    items = [Item("班子对照检查材料", material_rank(group_status) >= 1, group_status)]
+    items = [Item("班子对照检查材料", material_rank(group_status) >= 1, actor=OFFICE, state=group_status)]
     items += [
-        Item(f"{member.name}个人对照检查材料", material_rank(status) >= 1, status)
+        Item(f"{member.name}个人对照检查材料", material_rank(status) >= 1, actor=member.name, state=status)
         for member, status in member_materials(meeting)
     ]
     return Step("materials", STEP_TITLES["materials"], items)
 
 
+def review_actor(status: str, author: str, reviewer: str) -> str:
+    """Who moves a material on towards 已修改: its author drafts or revises, the secretary reviews a draft."""
+    return reviewer if status == "已起草" else author
+
+
 def _review(meeting) -> Step:
     group_status = meeting.materials.group
     revised = MATERIAL_STATUSES.index("已修改")
-    items = [Item("班子对照检查材料修改完善", material_rank(group_status) >= revised, group_status)]
+    sec = secretary(meeting)
+    reviewer = f"{sec.name}（书记）"
+    items = [
+        Item("班子对照检查材料修改完善", material_rank(group_status) >= revised,
+             actor=review_actor(group_status, OFFICE, reviewer), state=group_status)
+    ]
     items += [
-        Item(f"{member.name}个人材料经书记审阅后修改完善", material_rank(status) >= revised, status)
+        Item(f"{member.name}个人材料经书记审阅后修改完善", material_rank(status) >= revised,
+             actor=review_actor(status, member.name, reviewer), state=status)
         for member, status in member_materials(meeting)
     ]
     return Step("review", STEP_TITLES["review"], items)
@@ -248,7 +369,7 @@ def _review(meeting) -> Step:
 def _report(meeting) -> Step:
     arrangement = meeting.arrangement
     if arrangement is None:
-        return Step("report", STEP_TITLES["report"], [Item("提出会议安排", False, "未填写 arrangement")])
+        return Step("report", STEP_TITLES["report"], [Item("提出会议安排", False, "会议时间、地点、参加人员待定")])
     return Step(
         "report",
         STEP_TITLES["report"],
@@ -276,3 +397,18 @@ def unit_and_branch_talks(meeting, talks: list[RequiredTalk]) -> list[tuple[obje
         branch = next(t for t in talks if t.kind == "branch" and t.member == member.name)
         rows.append((member, units, branch))
     return rows
+
+
+def arrangement_gaps(meeting) -> list[str]:
+    """What the agenda still shows as 待定, each with the field of the meeting file that fills it."""
+    arrangement = meeting.arrangement
+    if arrangement is None:
+        return ["会议时间、地点和参加人员待定：确定后请在会议文件的“会议安排”（arrangement）中填写 date、time、place 和 attendees。"]
+    gaps = []
+    if arrangement.date is None:
+        gaps.append("会议时间待定：确定后请填写 arrangement.date（日期）和 arrangement.time（时间）。")
+    if not arrangement.place:
+        gaps.append("会议地点待定：确定后请填写 arrangement.place。")
+    if not arrangement.attendees:
+        gaps.append("参加人员待定：确定后请填写 arrangement.attendees。")
+    return gaps

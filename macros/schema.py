@@ -16,9 +16,12 @@ from typing import Any, Callable
 from . import placeholders
 from .errors import DataError
 from .text import tidy_text
-from .yamlfile import Mapping, Node, Scalar, Sequence
+from .yamlfile import FORBIDDEN_CHARACTERS, Mapping, Node, Scalar, Sequence, character_problem
 
 MAX_TEXT = 5000
+MAX_ITEMS = 500
+"""Most items of any list: far above real files, below what would make the pages expensive."""
+MAX_COUNT_DIGITS = 7
 
 
 class Record:
@@ -124,6 +127,12 @@ class ScalarType(Type):
         if not isinstance(node, Scalar):
             ctx.error(node.line, path, f"这里应填{self.kind}，不能是列表或下级字段。")
             return _INVALID
+        problem = hidden_character_problem(node.text)
+        if problem:
+            # Reported once here; the value is read without them so that no check repeats the error.
+            ctx.error(node.line, path, problem)
+            text = INVISIBLE_CHARACTERS.sub("", FORBIDDEN_CHARACTERS.sub("", node.text))
+            node = Scalar(text, node.line, node.is_null)
         return self.parse(node.text.strip(), node, ctx, path)
 
 
@@ -138,6 +147,32 @@ def colon_advice(key: str) -> str:
         raise NotImplementedError
 
 
+INVISIBLE_CHARACTERS = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+"""Zero-width characters and text-direction controls: invisible, they make two equal-looking names
+differ, and a direction override shows 党组 for a stored 组党 (search then misses it)."""
+_DIRECTION_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def hidden_character_problem(text: str) -> str:
+    """What to say about a control or invisible character in a value (an escape such as "\\x01"
+    in double quotes puts one there), or "" when there is none."""
+    found = FORBIDDEN_CHARACTERS.search(text)
+    if found:
+        return character_problem(found.group())
+    found = INVISIBLE_CHARACTERS.search(text)
+    if not found:
+        return ""
+    char = found.group()
+    if char in _DIRECTION_CONTROLS:
+        return f"有一个看不见的文字方向控制符（U+{ord(char):04X}），它使显示的文字与实际保存的不同（如显示“党组”、保存的却是“组党”）。请删去这段文字后重新输入。"
+    return f"有一个看不见的零宽字符（U+{ord(char):04X}），它使看起来相同的名称被当作不同的两个，搜索也找不到。请删去这段文字后重新输入。"
+
+
+def shown(text: str, limit: int = 30) -> str:
+    """A value as an error message quotes it: a long one cut short."""
+    return text if len(text) <= limit else f"{text[:limit]}……（共 {len(text)} 字）"
+
+
 class Text(ScalarType):
     def __init__(self, pattern: str | None = None, hint: str = ""):
         self.pattern = re.compile(pattern) if pattern else None
@@ -149,7 +184,7 @@ class Text(ScalarType):
             ctx.error(node.line, path, f"内容过长（{len(text)} 字，最多 {MAX_TEXT} 字）。请分成几段或删减。")
             return _INVALID
         if self.pattern and not self.pattern.fullmatch(text):
-            ctx.error(node.line, path, f"“{text}”格式不对：{self.hint}")
+            ctx.error(node.line, path, f"“{shown(text)}”格式不对：{self.hint}")
             return _INVALID
         return text
 
@@ -167,8 +202,10 @@ class Int(ScalarType):
         self.low, self.high = low, high
 
     def parse(self, text, node, ctx, path):
-        if not re.fullmatch(r"\d+", text) or not self.low <= int(text) <= self.high:
-            ctx.error(node.line, path, f"“{text}”不是 {self.low} 到 {self.high} 之间的整数。")
+        # Digits counted before int(): a number thousands of digits long is refused without converting it.
+        digits = re.fullmatch(r"\d+", text) and len(text.lstrip("0")) <= len(str(self.high))
+        if not digits or not self.low <= int(text) <= self.high:
+            ctx.error(node.line, path, f"“{shown(text)}”不是 {self.low} 到 {self.high} 之间的整数。")
             return _INVALID
         return int(text)
 
@@ -183,7 +220,10 @@ class CountType(ScalarType):
     def parse(self, text, node, ctx, path):
         match = placeholders.COUNT.fullmatch(text)
         if not match:
-            ctx.error(node.line, path, f"“{text}”不是数目。请写数字，可加“余”或“多”（如 120、120余），未统计时写 x 或 xx。")
+            ctx.error(node.line, path, f"“{shown(text)}”不是数目。请写数字，可加“余”或“多”（如 120、120余），未统计时写 x 或 xx。")
+            return _INVALID
+        if len(match.group(1).lstrip("0")) > MAX_COUNT_DIGITS:
+            ctx.error(node.line, path, f"“{shown(text)}”数目过大（最多 {MAX_COUNT_DIGITS} 位数）。请核对。")
             return _INVALID
         written, qualifier = match.group(1), match.group(2) or ""
         if placeholders.is_mark(written):
@@ -214,7 +254,7 @@ class Date(ScalarType):
             return dt.date(*(int(part) for part in match.groups()))
         except ValueError:
             hint = "；日期未定时可写 x月x日，月份已定时可写 12月x日" if self.rough else ""
-            ctx.error(node.line, path, f"“{text}”不是有效日期。请按 2021-12-20 的格式填写{hint}。")
+            ctx.error(node.line, path, f"“{shown(text)}”不是有效日期。请按 2021-12-20 的格式填写{hint}。")
             return _INVALID
 
     def json_schema(self):
@@ -230,7 +270,7 @@ class Bool(ScalarType):
     def parse(self, text, node, ctx, path):
         if text in ("true", "false"):
             return text == "true"
-        ctx.error(node.line, path, f"“{text}”应填 true（是）或 false（否）。")
+        ctx.error(node.line, path, f"“{shown(text)}”应填 true（是）或 false（否）。")
         return _INVALID
 
     def json_schema(self):
@@ -245,7 +285,7 @@ class Choice(ScalarType):
     def parse(self, text, node, ctx, path):
         if text in self.choices:
             return text
-        ctx.error(node.line, path, f"“{text}”不在可选值中。可选：{'、'.join(self.choices)}。")
+        ctx.error(node.line, path, f"“{shown(text)}”不在可选值中。可选：{'、'.join(self.choices)}。")
         return _INVALID
 
     def json_schema(self):
@@ -254,9 +294,10 @@ class Choice(ScalarType):
 
 
 class List(Type):
-    def __init__(self, item: Type, min_items: int = 0):
+    def __init__(self, item: Type, min_items: int = 0, max_items: int = MAX_ITEMS):
         self.item = item
         self.min_items = min_items
+        self.max_items = max_items
 
     def convert(self, node, ctx, path):
         if isinstance(node, Scalar) and node.is_null:
@@ -267,6 +308,9 @@ class List(Type):
         items = [item for item in node.items if not is_blank(item)]
         if len(items) < self.min_items:
             ctx.error(node.line, path, f"至少要填 {self.min_items} 项。")
+        if len(items) > self.max_items:
+            ctx.error(node.line, path, f"填了 {len(items)} 项，最多 {self.max_items} 项。请核对是否重复粘贴，或删减。")
+            items = items[: self.max_items]
         values = [self.item.convert(item, ctx, f"{path}[{index}]") for index, item in enumerate(items)]
         return [value for value in values if value is not _INVALID]
 

@@ -118,8 +118,11 @@ def _shards(site_dir: Path, pages: list[Path], pages_per_shard: int) -> list[lis
 
 
 def _index_shard(site_dir: Path, pages: list[Path], output: Path) -> None:
-    """Run Pagefind on a staging copy (hard links) of one shard's pages, at their own paths."""
-    staging = Path(tempfile.mkdtemp(prefix=".pagefind-shard-", dir=site_dir))
+    """Run Pagefind on a staging copy (hard links) of one shard's pages, at their own paths.
+
+    The staging folder sits beside the site, never inside it: nothing of it can be published or indexed.
+    """
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.pagefind-", dir=site_dir.parent))
     try:
         for path in pages:
             target = staging / path.relative_to(site_dir)

@@ -1,7 +1,8 @@
 """Broken and hostile meeting files: each fails with its golden message, or renders safely.
 
-Each folder under tests/golden/errors/ holds a small data/meetings/ tree and
-expected.txt, the exact report the loader must give. Regenerate with
+Each folder under tests/golden/errors/ holds a small data/ tree (meetings, and
+portal.yml where the case is about settings) and expected.txt, the exact report
+the loader (``load_data``, as the build and ``make check`` call it) must give. Regenerate with
 UPDATE_GOLDEN=1 and review the diff.
 """
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from macros.errors import DataErrors
-from macros.meeting import load_meetings
+from macros.meeting import load_data
 
 CASES = Path(__file__).parent / "golden" / "errors"
 
@@ -23,7 +24,7 @@ def test_bad_input_gives_its_golden_message(case, monkeypatch):
     root = CASES / case
     monkeypatch.chdir(root)
     with pytest.raises(DataErrors) as caught:
-        load_meetings(root / "data" / "meetings", root)
+        load_data(root)
     report = caught.value.report() + "\n"
     expected = root / "expected.txt"
     if os.environ.get("UPDATE_GOLDEN"):

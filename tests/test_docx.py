@@ -49,13 +49,26 @@ def test_word_copy_has_the_whole_seed_text():
     assert squeeze("".join(p.text for p in document.paragraphs)) == squeeze(SEED_A.read_text(encoding="utf-8"))
 
 
-def test_arrangement_headings_and_signature():
+def test_official_report_form_title_addressee_run_in_items_and_signature():
     document = word("2022-county-development-reform-bureau")
-    level_two = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
-    assert level_two == ["（一）会议时间", "（二）会议地点", "（三）参加人员", "（四）会议议程"]
-    signature, date = document.paragraphs[-2], document.paragraphs[-1]
-    assert (signature.text, date.text) == ("县发展和改革局党组", "2023年1月5日")
+    paragraphs = document.paragraphs
+    assert paragraphs[0].style.name == "Title"
+    assert paragraphs[0].text.replace("\n", "") == "县发展和改革局党组关于2022年度民主生活会准备工作情况的报告"
+    assert paragraphs[1].text == "县委组织部：" and paragraphs[1].paragraph_format.first_line_indent == 0
+    first_item = next(p for p in paragraphs if p.text.startswith("（一）"))
+    assert first_item.text == "（一）会议时间：2023年1月12日上午8:30。"
+    assert first_item.runs[0].text == "（一）会议时间：" and first_item.runs[0]._r.rPr.rFonts.get(qn("w:eastAsia")) == "楷体_GB2312"
+    assert [p.text for p in paragraphs if p.style.name == "Heading 2"] == ["（四）会议议程"]
+    signature, date = paragraphs[-2], paragraphs[-1]
+    assert (signature.text, date.text) == ("县发展和改革局党组", "2023年1月9日")
     assert signature.alignment == 2 and signature.paragraph_format.right_indent == Pt(32)
+
+
+def test_run_in_level_one_headings():
+    paragraphs = word("2023-county-audit-bureau").paragraphs
+    first = next(p for p in paragraphs if p.text.startswith("一、"))
+    assert first.style.name == "Normal" and first.text.startswith("一、深入学习研讨。班子成员认真自学")
+    assert first.runs[0].text == "一、深入学习研讨。" and first.runs[0]._r.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
 
 
 def test_page_numbers_odd_right_even_left():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 
 import pytest
@@ -163,7 +164,7 @@ def test_agenda_rounds_follow_rank_order():
     assert [(r.number, r.member.name, r.for_group) for r in rounds] == [(1, "甲", True), (2, "乙", False), (3, "丙", False)]
 
 
-def test_make_status_names_what_is_missing(capsys):
+def test_make_status_prints_the_next_steps_of_the_checklist():
     import io
 
     from macros import cli
@@ -172,9 +173,113 @@ def test_make_status_names_what_is_missing(capsys):
     out = io.StringIO()
     assert cli.status("2022-county-development-reform-bureau", root=ROOT, out=out) == 0
     text = out.getvalue()
-    assert "县发展和改革局党组2022年度民主生活会（2022-county-development-reform-bureau）：已完成 62/70（88%），尚不具备开会条件" in text
-    assert "  谈心谈话：37/40 进行中" in text
-    assert "    - 缺：张志强与赵晓东" in text
-    assert "    - 缺：孙丽华个人对照检查材料（未起草）" in text
+    assert text.startswith("县发展和改革局党组2022年度民主生活会（2022-county-development-reform-bureau）：尚缺 8 项")
+    assert "    1. 谈心谈话：张志强与赵晓东（未谈）；办理：张志强、赵晓东；期限：2023年1月2日" in text
+    assert "    7. 审核把关：陈静个人材料经书记审阅后修改完善（已起草）；办理：王建国（书记）；期限：2023年1月7日" in text
+    assert "    9." not in text
+    assert "    谈心谈话：37/40 进行中" in text
     assert "2021-county-gov-office" not in text
     assert cli.status("no-such-meeting", root=ROOT, out=io.StringIO()) == 2
+
+
+def test_make_status_lists_what_the_checklist_page_lists(monkeypatch):
+    import io
+
+    from macros import cli
+    from macros.portal import Portal
+    from tests.support import ROOT
+
+    monkeypatch.setenv("PORTAL_TODAY", "2023-01-03")
+    out = io.StringIO()
+    cli.status("2022-county-development-reform-bureau", root=ROOT, out=out)
+    portal = Portal.load(ROOT)
+    meeting = next(m for m in portal.meetings if m.id == "2022-county-development-reform-bureau")
+    expected = [(n.step.title, n.item.label, n.actor, rules.due_text(n.due, n.overdue)) for n in portal.renderer.checklist(meeting).next_steps]
+    printed = re.findall(r"^    \d+\. (.+?)：(.+?)（[^；]*）；办理：(.+?)；期限：(.+)$", out.getvalue(), re.M)
+    assert printed == expected
+    assert "截至2023年1月3日" in out.getvalue()
+    assert sum("已逾期" in line for line in out.getvalue().splitlines() if line.startswith("    ") and "办理" in line) == 3
+
+
+def test_who_acts_on_each_open_item():
+    body = """\
+    materials:
+      group: 书记已审阅
+      members:
+        - {member: 甲, status: 已修改}
+        - {member: 乙, status: 已起草}
+    talks:
+      records:
+        - {member: 甲, unit: 办公室}
+    """
+    steps = {n.item.label: n.actor for n in rules.checklist(meeting_from(THREE, body)).next_steps}
+    assert steps["甲与乙"] == "甲、乙"
+    assert steps["丙与二支部党员代表"] == "丙"
+    assert steps["丙个人对照检查材料"] == "丙"
+    assert steps["乙个人材料经书记审阅后修改完善"] == "甲（书记）"
+    assert steps["班子对照检查材料修改完善"] == rules.OFFICE
+    assert steps["开展集中学习研讨"] == rules.OFFICE
+    assert "甲与办公室主要负责同志" not in steps
+
+
+def test_next_steps_run_by_due_date_and_only_past_due_is_overdue():
+    body = """\
+    arrangement:
+      date: 2023-01-12
+    deadlines:
+      report: 2022-12-01
+    """
+    result = rules.checklist(meeting_from(THREE, body), today=dt.date(2022, 12, 20))
+    dues = [n.due for n in result.next_steps]
+    assert dues == sorted(dues)
+    assert result.next_steps[0].step.key == "report"
+    overdue = {n.step.key for n in result.next_steps if n.overdue}
+    assert overdue == {"report", "study", "opinions"}
+    assert result.state == "overdue"
+    assert result.summary == f"尚缺 {result.open_count} 项，其中 {result.overdue_count} 项已逾期"
+    assert result.days_to_meeting == 23
+
+
+def test_meeting_without_a_date_is_never_behind_or_overdue():
+    from tests.support import renderer
+
+    meeting = meeting_from(THREE, "arrangement:\n  place: 三楼会议室\n")
+    result = rules.checklist(meeting, today=dt.date(2030, 1, 1))
+    assert result.next_steps and not any(n.overdue or n.due for n in result.next_steps)
+    assert result.state == "behind" and result.summary == f"尚缺 {result.open_count} 项"
+    for kind in ("checklist", "overview"):
+        page = renderer().page(kind, meeting)
+        assert "滞后" not in page and "逾期" not in page, kind
+    assert "会议日期待定，各环节的完成期限待会议日期确定后推算。" in renderer().page("checklist", meeting)
+
+
+def test_members_not_listed_is_open_and_not_a_complete_count():
+    from tests.support import renderer
+
+    meeting = meeting_from("- {name: 甲, post: 局长, role: 党组书记, branch: 一支部}\n", """\
+    talks:
+      records:
+        - {member: 甲, branch: 一支部}
+    """)
+    result = rules.checklist(meeting)
+    talks = next(step for step in result.steps if step.key == "talks")
+    assert not result.members_listed and not talks.complete and not result.ready
+    assert "在会议文件中列出班子全部成员" in [item.label for item in talks.missing]
+    page = renderer().page("checklist", meeting)
+    assert not re.search(r"应谈 \d+ 次", page)
+    assert "会议文件中只列出了书记，班子其他成员尚未列出。“四必谈”应谈次数待列出全部成员后计算。" in page
+    listed = rules.checklist(meeting_from(THREE))
+    assert listed.members_listed and "在会议文件中列出班子全部成员" not in [n.item.label for n in listed.next_steps]
+
+
+def test_a_material_reads_the_same_in_every_table():
+    from tests.support import load, renderer
+
+    page = renderer().page("checklist", load()["2022-county-development-reform-bureau"])
+    assert "滞后" not in page
+    rows = {}
+    for line in page.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 3 and "张志强个人" in cells[0]:
+            rows[cells[0]] = cells[1].strip("*")
+    assert rows == {"张志强个人对照检查材料": "书记已审阅", "张志强个人材料经书记审阅后修改完善": "书记已审阅"}

@@ -83,5 +83,5 @@ def test_values_are_typed_by_the_field_not_by_yaml_guessing(site):
     assert "主题：2021-12-20" in overview
     assert "1甲yesno办公室机关党支部" in squeeze(overview)
     agenda = html_text(article_of(site / "meetings" / "2022-hostile" / "agenda" / "index.html"))
-    assert "会议时间：2023年1月12日14:30" in agenda
-    assert "会议地点：on" in agenda
+    assert "时间：2023年1月12日14:30" in agenda
+    assert "地点：on" in agenda

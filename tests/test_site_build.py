@@ -73,8 +73,11 @@ def test_home_lists_meetings_by_year_and_group(built):
     assert text.index("2022年") < text.index("2021年")
     for group in ("县发展和改革局党组", "县政府办党组", "县委常委"):
         assert group in text
-    home = (built / "index.html").read_text(encoding="utf-8")
-    assert '<progress class="portal-progress" max="100" value="88"></progress> 88%' in home
+    assert "data/meetings" not in text
+    row = re.search(r"<tr>(?:(?!</tr>).)*县发展和改革局党组.*?</tr>", article(built / "index.html"), re.S).group(0)
+    assert squeeze(html_text(row)) == squeeze(
+        "县发展和改革局党组 2023年1月12日 还有 9 天 尚缺 8 项，其中 3 项已逾期 谈心谈话 2023年1月2日（已逾期） 报告 · 议程 · 清单"
+    )
 
 
 def test_new_meeting_file_adds_its_pages(tmp_path):

@@ -45,8 +45,23 @@ def chromium():
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the web root; a missing path gets the site's 404 page, as nginx with `error_page 404` does."""
+
     def log_message(self, *args):
         pass
+
+    def send_error(self, code, message=None, explain=None):
+        page = os.path.join(self.directory, SUB_PATH, "404.html")
+        if code != 404 or not os.path.isfile(page):
+            return super().send_error(code, message, explain)
+        with open(page, "rb") as file:
+            body = file.read()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +72,8 @@ def served_site(tmp_path_factory):
     site = webroot / SUB_PATH
     webroot.mkdir()
     os.environ.setdefault("PORTAL_TODAY", "2023-01-03")
+    # The published address: the 404 page, served at any depth, finds styles and search through its path.
+    os.environ.setdefault("PORTAL_SITE_URL", f"http://127.0.0.1/{SUB_PATH}/")
     # Small shards, so that the tests also cover merging the search index's shards in the browser.
     os.environ["PORTAL_PAGES_PER_SHARD"] = "6"
     try:
