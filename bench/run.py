@@ -179,17 +179,23 @@ def run(sizes: list[int], repeats: int, preview_repeats: int) -> None:
 
 def timed_publish(project: Path, env: dict) -> tuple[float, int, str]:
     """Wall seconds, peak memory (MiB) and the last line of ``make build`` (python -m macros.cli build)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "macros.cli", "build"], cwd=project, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    out = process.stdout.read().decode()
-    if status != 0:
-        raise RuntimeError(f"build of {project} failed:\n{process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss // 1024, out.strip().splitlines()[-1]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", "macros.cli", "build"], cwd=project, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        if status != 0:
+            raise RuntimeError(f"build of {project} failed:\n{err.read().decode()}")
+        said = out.read().decode().strip().splitlines()[-1]
+    return elapsed, usage.ru_maxrss // 1024, said
+
+
+def site_digests(site: Path) -> dict[str, str]:
+    import hashlib
+
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in site.rglob("*") if p.is_file()}
 
 
 def loader_figures(project: Path) -> tuple[float, float]:
@@ -222,7 +228,9 @@ def run_cache(count: int) -> None:
             meeting.write_text(re.sub(r"\n  forms: \d+", "\n  forms: 999", original, count=1), encoding="utf-8")
 
         def edit_template():
-            template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+            # A comment that renders to nothing: the build is cold (the template's bytes changed) and
+            # must publish the very bytes the warm build before it published.
+            template.write_text("{#- bench: a template edit -#}\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
 
         steps = [
             ("cold (no cache)", None),
@@ -231,11 +239,17 @@ def run_cache(count: int) -> None:
             ("a template changed", edit_template),
             ("warm, nothing changed", None),
         ]
+        published = {}
         for label, edit in steps:
             if edit:
                 edit()
             seconds, mib, said = timed_publish(project, ENV)
             print(f"{label:<32} {seconds:>7.2f} s {mib:>6} MiB  {said}", flush=True)
+            published[label] = site_digests(project / "site")
+        warm, cold = published["warm, one meeting file changed"], published["a template changed"]
+        differing = sorted(name for name in warm.keys() | cold.keys() if warm.get(name) != cold.get(name))
+        print(f"warm build after one change == cold build of the same data: {'yes' if not differing else 'NO'}"
+              f" ({len(cold)} files compared{'; differ: ' + ', '.join(differing[:5]) if differing else ''})")
         cold_ms, warm_ms = loader_figures(project)
         print(f"{'load + validate a meeting file':<32} {cold_ms:>7.2f} ms without cache, {warm_ms:.2f} ms from the cache")
         print(f"# load average {os.getloadavg()[0]:.1f} at end")
