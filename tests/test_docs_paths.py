@@ -11,8 +11,8 @@ from tests.support import ROOT
 
 DOCS = ["README.md", "docs/guide.md"]
 ROOTED = ("data", "macros", "docs", "overrides", "bench", "tests", ".ci", ".githooks")
-GENERATED = ("site/", "pagefind/", ".git/")
-SKIPPED_DIRS = {".git", ".venv", "site", "__pycache__", ".pytest_cache"}
+GENERATED = ("site/", "pagefind/", ".git/", ".cache/")
+SKIPPED_DIRS = {".git", ".venv", "site", "__pycache__", ".pytest_cache", ".cache"}
 
 
 def project_paths() -> set[str]:
