@@ -237,8 +237,8 @@ class Plan:
             return False
         try:
             done = self._warm(fresh, changed, env)
-        except (OSError, ValueError, KeyError) as exc:
-            self.reason = f"增量生成出错：{exc}"
+        except Exception as exc:  # noqa: BLE001 - whatever went wrong, a cold build is still right
+            self.reason = f"增量生成出错（{type(exc).__name__}: {exc}）"
             done = False
         if not done:
             shutil.rmtree(fresh, ignore_errors=True)
@@ -270,12 +270,14 @@ class Plan:
                     return False
             else:
                 wanted = set()
-            shards = self._shards_to_index(files, wanted)
+            # Pagefind gives the same index for the same pages: only shards with a page that changed are indexed.
+            differing = {name for name in wanted if (scratch / name).read_bytes() != (self.site / name).read_bytes()}
+            shards = self._shards_to_index(files, differing)
             if shards is None:
                 return False
             skipped = tuple(f"pagefind/{number}/" for number in shards)
             for name in files:
-                if name in wanted or name.startswith(skipped):
+                if name in differing or name.startswith(skipped):
                     continue
                 target = fresh / name
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -283,7 +285,7 @@ class Plan:
                     os.link(self.site / name, target)
                 except OSError:
                     shutil.copy2(self.site / name, target)
-            for name in wanted:
+            for name in differing:
                 target = fresh / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(scratch / name, target)
