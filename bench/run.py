@@ -29,9 +29,10 @@ import urllib.request
 from pathlib import Path
 
 from bench.generate import generate
+from macros import runner
 
 ROOT = Path(__file__).resolve().parent.parent
-ENV = dict(os.environ, NO_MKDOCS_2_WARNING="true", PORTAL_TODAY="2023-01-03", PYTHONDONTWRITEBYTECODE="1")
+ENV = runner.environment(dict(os.environ, PORTAL_TODAY="2023-01-03", PYTHONDONTWRITEBYTECODE="1"))
 
 
 def make_portal(target: Path, count: int) -> Path:
@@ -76,7 +77,7 @@ def timed_build(project: Path, site: Path, env: dict) -> tuple[float, int]:
     shutil.rmtree(site, ignore_errors=True)
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        runner.command("build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)),
         cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     _, status, usage = os.wait4(process.pid, 0)
@@ -106,7 +107,7 @@ def edit_to_preview(project: Path, repeats: int) -> list[float]:
     port = free_port()
     env = dict(ENV, PORTAL_ONLY=meeting.stem, PORTAL_SEARCH="off")
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
+        runner.command("serve", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")),
         cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/meetings/{meeting.stem}/report/"

@@ -39,7 +39,7 @@ LISTING_PREFIXES = ("years/",)
 """The pages that list meetings: rendered again by every warm build (all others depend on one meeting)."""
 MAX_WARM_CHANGES = 50
 """More changed meetings than this and a cold build is about as fast (and simpler)."""
-_ENV_INPUTS = ("PORTAL_TODAY", "PORTAL_PAGES_PER_SHARD", "SOURCE_DATE_EPOCH")
+_ENV_INPUTS = ("PORTAL_TODAY", "PORTAL_PAGES_PER_SHARD", "SOURCE_DATE_EPOCH", "PORTAL_RUNNER")
 _SOURCE_DIRS = ("docs", "overrides", "macros")
 _SOURCE_FILES = ("mkdocs.yml", "requirements.txt")
 
@@ -86,7 +86,7 @@ def code_key() -> str:
     return _digest(*parts)
 
 
-def global_key(root: Path) -> str:
+def global_key(root: Path, for_files: bool = False) -> str:
     """Everything every page depends on: any change means a cold build."""
     from .portal import build_date
 
@@ -94,6 +94,7 @@ def global_key(root: Path) -> str:
     utc_today = dt.datetime.now(dt.timezone.utc).date()
     parts: list[bytes] = [sys.version.encode(), build_date().isoformat().encode(), utc_today.isoformat().encode()]
     parts += [f"{name}={os.environ.get(name, '')}".encode() for name in _ENV_INPUTS]
+    parts.append(f"for_files={for_files}".encode())
     versions = sorted({f"{dist.metadata['Name']}=={dist.version}".lower() for dist in metadata.distributions()})
     parts.append("\n".join(versions).encode())
     files = [root / name for name in _SOURCE_FILES]
@@ -175,6 +176,7 @@ class Plan:
 
     root: Path
     site: Path
+    for_files: bool = False
     key: str = ""
     hashes: dict[str, str] = field(default_factory=dict)
     state: dict | None = None
@@ -182,15 +184,16 @@ class Plan:
 
     @property
     def state_path(self) -> Path:
-        return cache_dir(self.root) / "state.json"
+        return cache_dir(self.root) / f"state-{self.site.name}.json"
 
     @classmethod
-    def prepare(cls, root: Path, site: Path) -> "Plan":
-        plan = cls(root, site)
+    def prepare(cls, root: Path, site: Path, for_files: bool = False) -> "Plan":
+        """``for_files``: the site is built with links to .html files (make build-local)."""
+        plan = cls(root, site, for_files)
         if not enabled():
             plan.reason = "已关闭生成缓存"
             return plan
-        plan.key = global_key(root)
+        plan.key = global_key(root, for_files)
         plan.hashes = meeting_hashes(root)
         try:
             plan.state = json.loads(plan.state_path.read_text(encoding="utf-8"))
@@ -245,7 +248,7 @@ class Plan:
         return done
 
     def _warm(self, fresh: Path, changed: list[str], env: dict) -> bool:
-        from . import search
+        from . import runner, search
 
         files: dict[str, list[int]] = self.state["files"]
         # The changed meetings' pages and Word files, and the pages that list meetings (home, years).
@@ -254,8 +257,7 @@ class Plan:
         shutil.rmtree(scratch, ignore_errors=True)
         try:
             if changed:
-                command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
-                           "-f", str(self.root / "mkdocs.yml"), "-d", str(scratch)]
+                command = runner.build_command(self.root / "mkdocs.yml", scratch, for_files=self.for_files)
                 result = subprocess.run(command, cwd=self.root, env=dict(env, **{RENDER_ONLY: ",".join(changed)}),
                                         capture_output=True, text=True)
                 if result.returncode != 0:
@@ -326,7 +328,7 @@ class Plan:
         if not enabled():
             return
         try:
-            if self.hashes is None or global_key(self.root) != self.key or meeting_hashes(self.root) != self.hashes:
+            if self.hashes is None or global_key(self.root, self.for_files) != self.key or meeting_hashes(self.root) != self.hashes:
                 self.state_path.unlink(missing_ok=True)
                 return
             state = {

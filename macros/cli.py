@@ -16,12 +16,13 @@ import fcntl
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from . import buildcache
+from . import buildcache, runner
 from .errors import DataErrors
 from .meeting import MAX_ID_LENGTH, load_data
 from .text import cn_date
@@ -50,7 +51,7 @@ def write_json_schema(path: Path = JSON_SCHEMA) -> None:
     path.write_text(json_schema_text(), encoding="utf-8")
 
 
-def build(root: Path = ROOT, site: Path | None = None) -> int:
+def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = False) -> int:
     """Build into a new version folder ``site.<stamp>/`` and publish it by repointing the ``site`` link.
 
     One build at a time (a lock beside ``site``); leftovers of a build that was killed are removed
@@ -62,15 +63,15 @@ def build(root: Path = ROOT, site: Path | None = None) -> int:
     with _publishing_lock(site):
         _remove_leftovers(site)
         fresh = _new_version(site)
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="true")
+        env = runner.environment()
         # A published site is always complete: never a focused preview, never without its search index.
         env.pop("PORTAL_ONLY", None)
         env.pop("PORTAL_SEARCH", None)
         # Only what changed is built again when the build cache allows it; on any doubt, a cold build.
-        plan = buildcache.Plan.prepare(root, site)
+        plan = buildcache.Plan.prepare(root, site, for_files=for_files)
         warm = plan.warm_build(fresh, env)
         if not warm:
-            mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(fresh)]
+            mkdocs = runner.build_command(root / "mkdocs.yml", fresh, for_files=for_files)
             result = subprocess.run(mkdocs, cwd=root, env=env)
             if result.returncode != 0 or not (fresh / "index.html").is_file():
                 shutil.rmtree(fresh, ignore_errors=True)
@@ -257,6 +258,34 @@ def pdf(root: Path = ROOT) -> int:
     return 0
 
 
+def build_local(root: Path = ROOT) -> int:
+    """Build site-local/: the same site with every link pointing at an .html file, to open from a folder."""
+    return build(root, root / "site-local", for_files=True)
+
+
+def serve(port: int, root: Path = ROOT) -> int:
+    """Preview with live reload; a busy port is reported in one line naming the option to change."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except PermissionError:
+            print(f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限）。请换一个端口，例如：make serve PORT=8001", file=sys.stderr)
+            return 2
+        except OSError:
+            print(f"端口 {port} 已被占用（可能已有一个预览在运行）。请关掉它，或换一个端口，例如：make serve PORT={port + 1}", file=sys.stderr)
+            return 2
+    if not os.environ.get("PORTAL_ONLY", "").strip():
+        # The whole portal: built into site/ as make build does (only what changed), served, rebuilt on each save.
+        from . import preview
+
+        return preview.serve(root, port=port)
+    try:
+        return subprocess.run(runner.serve_command(root / "mkdocs.yml", port), cwd=root, env=runner.environment()).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="macros.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -268,9 +297,19 @@ def main(argv: list[str] | None = None) -> int:
     new_parser.add_argument("id", nargs="?", help="the new meeting's id, e.g. 2023-county-gov-office")
     commands.add_parser("schema", help="write data/schema/meeting.schema.json from the schema")
     commands.add_parser("pdf", help="print every report, agenda and checklist of site/ to site/pdf/")
-    serve_parser = commands.add_parser("serve", help="build site/ (warm when possible), serve it, rebuild on each change")
+    commands.add_parser("build-local", help="build site-local/, whose links also work opened from a folder (file://)")
+    serve_parser = commands.add_parser("serve", help="preview with live reload on 127.0.0.1 (without PORTAL_ONLY: site/ built as make build does)")
     serve_parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
+    try:
+        runner.name()
+    except runner.UnknownRunner as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.command == "build-local":
+        return build_local()
+    if args.command == "serve":
+        return serve(args.port)
     if args.command == "build":
         return build()
     if args.command == "status":
@@ -279,10 +318,6 @@ def main(argv: list[str] | None = None) -> int:
         return new(args.id)
     if args.command == "pdf":
         return pdf()
-    if args.command == "serve":
-        from .preview import serve
-
-        return serve(ROOT, port=args.port)
     if args.command == "schema":
         write_json_schema()
         return 0

@@ -1,15 +1,18 @@
 """MkDocs hook: the only place where MkDocs meets the portal.
 
 It loads the meeting data (a data error stops the build with the list of errors
-and no traceback), adds the generated pages and Word copies, appends each
-page's search terms, and indexes the built site. The work itself is in plain
+and no traceback; under ``serve`` the browser shows the list instead), adds the
+generated pages and Word copies, appends each page's search terms, and indexes
+the built site. The work itself is in plain
 modules (``portal``, ``docx_export``, ``search``) that know nothing of MkDocs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,16 +24,22 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
 from macros import buildcache  # noqa: E402
+from macros.error_page import write_error_site  # noqa: E402
 from macros.errors import DataErrors  # noqa: E402
 from macros.docx_export import report_docx_from_html  # noqa: E402
-from macros.portal import Portal, preview_only  # noqa: E402
-from macros.render import DOCUMENT_KINDS, page_uris, word_file_name  # noqa: E402
+from macros.render import DOCUMENT_KINDS, Renderer, page_uris, word_file_name  # noqa: E402
+from macros.portal import Portal, build_date, preview_only  # noqa: E402
 from macros.search import PAGES_PER_SHARD, SearchIndexError, index_site, terms_block  # noqa: E402
 
 
 def portal_for(config) -> Portal:
     """The portal loaded for this build (kept in ``extra`` so the macros module sees it too)."""
     return config["extra"]["portal"]
+
+
+def on_startup(command, dirty):
+    if command == "serve":
+        os.environ["PORTAL_SERVING"] = "1"
 
 
 @event_priority(100)
@@ -41,11 +50,35 @@ def on_config(config):
     try:
         portal = Portal.load(root, only=only, cache=cache)
     except DataErrors as exc:
-        raise Abort("\n" + exc.report()) from None
-    if cache is not None and only is None:
-        cache.prune()
+        if os.environ.get("PORTAL_SERVING") != "1":
+            raise Abort("\n" + exc.report()) from None
+        portal = _show_errors(config, root, exc)
+    else:
+        if cache is not None and only is None:
+            cache.prune()
     config["extra"]["portal"] = portal
     return config
+
+
+def _show_errors(config, root: Path, errors: DataErrors) -> Portal:
+    """Under serve, a data error becomes the page the browser shows (a stopped build would leave it
+    waiting): the site is built from a folder of error pages, with docs/ still watched for changes."""
+    print(errors.report(), file=sys.stderr)
+    folder = Path(tempfile.gettempdir()) / f"portal-errors-{hashlib.sha1(str(root).encode()).hexdigest()[:10]}"
+    write_error_site(Path(config["docs_dir"]), folder, errors, sorted(p.stem for p in (root / "data" / "meetings").glob("*.yml")))
+    config["extra"]["portal_docs_dir"] = config["docs_dir"]
+    config["docs_dir"] = str(folder)
+    config["nav"] = [{"首页": "index.md"}]
+    return Portal(root, [], Renderer(today=build_date()))
+
+
+def on_serve(server, config, builder):
+    """If the first build showed errors, watch docs/ rather than the folder of error pages."""
+    docs = config["extra"].get("portal_docs_dir")
+    if docs:
+        server.unwatch(config["docs_dir"])
+        server.watch(docs)
+    return server
 
 
 def on_post_build(config):

@@ -56,30 +56,62 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
             return
         path = Path(self.translate_path(self.path))
+        error = self.state.get("error")
+        if error and (path.suffix == ".html" or path.is_dir() or not path.exists()):
+            self._send_html(error.encode("utf-8"))
+            return
         if path.is_dir():
             if not self.path.split("?", 1)[0].endswith("/"):
                 super().do_GET()  # the base class redirects /dir to /dir/
                 return
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
-            body = path.read_bytes().replace(b"</body>", _RELOAD.encode() + b"</body>", 1)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
+            self._send_html(path.read_bytes())
             return
         super().do_GET()
+
+    def _send_html(self, page: bytes) -> None:
+        body = page.replace(b"</body>", _RELOAD.encode() + b"</body>", 1)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def data_error_page(root: Path) -> str | None:
+    """The page listing the data errors that stopped a build (as ``make serve ID=`` shows them), or None."""
+    import markdown
+
+    from .error_page import TITLE, error_page
+    from .errors import DataErrors
+    from .meeting import load_data
+
+    try:
+        load_data(root)
+    except DataErrors as exc:
+        text = error_page(exc).split("\n---\n", 1)[1]
+        body = markdown.markdown(text, extensions=["md_in_html"])
+        return (
+            f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{TITLE}</title>'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<style>body{font-family:sans-serif;margin:2em auto;max-width:60em;padding:0 1em}"
+            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}</style>"
+            f"</head><body>{body}</body></html>"
+        )
+    return None
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, interval: float = 1.0) -> int:
     from .cli import build
 
     site = root / "site"
-    if build(root, site) != 0 and not (site / "index.html").is_file():
-        return 1
-    _Handler.state = {"version": time.time_ns()}
+    _Handler.state = {"version": time.time_ns(), "error": None}
+    if build(root, site) != 0:
+        _Handler.state["error"] = data_error_page(root)
+        if _Handler.state["error"] is None and not (site / "index.html").is_file():
+            return 1
     handler = functools.partial(_Handler, directory=str(site))
     server = http.server.ThreadingHTTPServer((host, port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -93,8 +125,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, interval: float
                 continue
             time.sleep(0.3)  # let an editor finish saving
             seen = snapshot(root)
-            if build(root, site) == 0:
-                _Handler.state["version"] = time.time_ns()
+            error = data_error_page(root) if build(root, site) != 0 else None
+            _Handler.state.update(error=error, version=time.time_ns())
             sys.stdout.flush()
     except KeyboardInterrupt:
         pass

@@ -8,6 +8,7 @@ import threading
 import urllib.request
 
 from macros import preview
+from tests.support import copy_project
 
 
 def test_served_pages_get_the_reload_script_and_files_stay_as_built(tmp_path):
@@ -40,3 +41,11 @@ def test_any_edit_of_the_inputs_changes_the_snapshot(tmp_path):
     edited = preview.snapshot(tmp_path)
     (tmp_path / "data" / "meetings" / "b.yml").write_text("id: b\n", encoding="utf-8")
     assert preview.snapshot(tmp_path) != edited
+
+
+def test_a_data_error_is_the_page_shown(tmp_path):
+    project = copy_project(tmp_path / "project")
+    assert preview.data_error_page(project) is None
+    (project / "data" / "meetings" / "2021-county-gov-office.yml").write_text("id: [broken\n", encoding="utf-8")
+    page = preview.data_error_page(project)
+    assert "data/meetings/2021-county-gov-office.yml" in page and "<table>" in page and "---" not in page

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from macros import cli
+from macros import cli, runner
 from tests.support import ROOT, copy_project, document_text, html_text, squeeze
 
 SEED_A = ROOT / "tests" / "golden" / "seeds" / "report-a-county-gov-office-2021.txt"
@@ -17,8 +16,8 @@ SEED_A = ROOT / "tests" / "golden" / "seeds" / "report-a-county-gov-office-2021.
 
 def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
-        cwd=project, capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "true", "PATH": "/usr/bin:/bin", "PORTAL_TODAY": "2023-01-03"},
+        runner.build_command(project / "mkdocs.yml", site),
+        cwd=project, capture_output=True, text=True, env=runner.environment({"PATH": "/usr/bin:/bin", "PORTAL_TODAY": "2023-01-03"}),
     )
 
 

@@ -36,6 +36,14 @@
     var pagefind = null;
     var latest = 0;
 
+    // A browser does not let a page opened from a folder (file://) read the index: say so plainly.
+    if (location.protocol === "file:") {
+      input.disabled = true;
+      input.placeholder = "从文件夹打开时不能搜索";
+      status.textContent = "搜索需要通过网址打开门户：请把门户放到内网的网站服务器上，用网址打开后再搜索。各页面的链接照常可以点击。";
+      return;
+    }
+
     function at(path) { return new URL(base + path, document.baseURI).href; }
 
     // The index comes in shards (see macros/search.py): the first is loaded, the others merged into it.

@@ -1,0 +1,30 @@
+"""The page `make serve` shows instead of the site while a meeting file has errors."""
+
+from __future__ import annotations
+
+from macros.error_page import TITLE, error_page, write_error_site
+from macros.errors import DataError, DataErrors
+from tests.support import ROOT, markdown_to_html
+
+ERRORS = DataErrors([
+    DataError("data/meetings/a.yml", 20, "group.members[1].post", "必填字段没有填写：职务"),
+    DataError("data/meetings/b.yml", 0, "", "文件不是合法的 YAML：<缩进> 有误"),
+])
+
+
+def test_error_page_lists_file_line_field_and_message_escaped():
+    page = error_page(ERRORS)
+    assert "render_macros: false" in page
+    html = markdown_to_html(page)
+    assert "<td>data/meetings/a.yml</td><td>20</td><td><code>group.members[1].post</code></td><td>必填字段没有填写：职务</td>" in html
+    assert "<td>data/meetings/b.yml</td><td>—</td><td>—</td><td>文件不是合法的 YAML：&lt;缩进&gt; 有误</td>" in html
+    assert "共有 2 处" in html
+
+
+def test_error_site_puts_the_page_at_every_address(tmp_path):
+    write_error_site(ROOT / "docs", tmp_path / "errors", ERRORS, ["2021-x"])
+    written = sorted(p.relative_to(tmp_path / "errors").as_posix() for p in (tmp_path / "errors").rglob("*") if p.is_file())
+    hand_written = sorted(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*") if p.is_file())
+    generated = [f"meetings/2021-x/{name}.md" for name in ("agenda", "checklist", "index", "report")]
+    assert written == sorted(hand_written + generated)
+    assert all(TITLE in (tmp_path / "errors" / uri).read_text(encoding="utf-8") for uri in written if uri.endswith(".md"))
