@@ -27,6 +27,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -181,6 +182,8 @@ class Plan:
     hashes: dict[str, str] = field(default_factory=dict)
     state: dict | None = None
     reason: str = ""
+    extra_files: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def state_path(self) -> Path:
@@ -231,7 +234,12 @@ class Plan:
         if any(published.get(name) != value for name, value in state.get("files", {}).items()):
             self.reason = "site/ 中的文件在生成后被改动过"
             return None
+        self.extra_files = len(published) - len(state.get("files", {}))
         return changed
+
+    def up_to_date(self) -> bool:
+        """Nothing changed since the last publish and site/ holds exactly what it published: no build needed."""
+        return self.changed_ids() == [] and self.extra_files == 0
 
     def warm_build(self, fresh: Path, env: dict) -> bool:
         """Build ``fresh`` from ``site/`` and the changed meetings; False (fresh removed) when it cannot."""
@@ -247,8 +255,15 @@ class Plan:
             shutil.rmtree(fresh, ignore_errors=True)
         return done
 
+    def _lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.timings[step] = now - self._last
+        self._last = now
+
     def _warm(self, fresh: Path, changed: list[str], env: dict) -> bool:
         from . import runner, search
+
+        self._last = time.perf_counter()
 
         files: dict[str, list[int]] = self.state["files"]
         # The changed meetings' pages and Word files, and the pages that list meetings (home, years).
@@ -263,6 +278,7 @@ class Plan:
                 if result.returncode != 0:
                     self.reason = "增量生成失败"
                     return False
+                self._lap("render changed meetings and listing pages")
                 rendered = set(site_manifest(scratch))
                 wanted = {name for name in files if name.startswith(replaced_prefixes)} | set(LISTING_PAGES)
                 if not wanted <= rendered or any(
@@ -291,11 +307,13 @@ class Plan:
                 target = fresh / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(scratch / name, target)
+            self._lap(f"link {len(files) - len(differing)} unchanged files")
             if shards:
                 pages = search_pages(fresh)
                 groups = search._shards(fresh, pages, self._pages_per_shard())
                 for number in shards:
                     search._index_shard(fresh, groups[number], fresh / "pagefind" / str(number))
+                self._lap(f"index search shards {sorted(shards)}")
             return True
         finally:
             shutil.rmtree(scratch, ignore_errors=True)

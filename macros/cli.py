@@ -69,6 +69,9 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
         env.pop("PORTAL_SEARCH", None)
         # Only what changed is built again when the build cache allows it; on any doubt, a cold build.
         plan = buildcache.Plan.prepare(root, site, for_files=for_files)
+        if plan.up_to_date():
+            print(f"没有改动，{site.name}/ 已是最新。")
+            return 0
         warm = plan.warm_build(fresh, env)
         if not warm:
             mkdocs = runner.build_command(root / "mkdocs.yml", fresh, for_files=for_files)
@@ -86,6 +89,9 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
         plan.record()
     how = "只重新生成了有改动的部分" if warm else "完整生成" + (f"：{plan.reason}" if plan.reason else "")
     print(f"已生成到 {site.name}/（{how}）。")
+    if os.environ.get("PORTAL_BUILD_TIMES"):
+        for step, seconds in plan.timings.items():
+            print(f"  {step}: {seconds:.2f} s", file=sys.stderr)
     return 0
 
 

@@ -54,6 +54,10 @@ def test_warm_build_publishes_the_bytes_of_a_cold_build(tmp_path, settings, caps
     cold_before = site_bytes(project / "site")
     assert len([name for name in cold_before if name.startswith("pagefind/") and name.endswith("pagefind-entry.json")]) >= 3
 
+    assert "已是最新" in build(project, capsys)
+    assert site_bytes(project / "site") == cold_before
+    (project / "site" / "pdf").mkdir()
+    (project / "site" / "pdf" / "report.pdf").write_bytes(b"%PDF")
     assert "只重新生成了有改动的部分" in build(project, capsys)
     assert site_bytes(project / "site") == cold_before
 
