@@ -11,7 +11,7 @@ from tests.support import ROOT
 
 DOCS = ["README.md", "docs/guide.md"]
 ROOTED = ("data", "macros", "docs", "overrides", "bench", "tests", ".ci", ".githooks")
-GENERATED = ("site/", "pagefind/", ".git/", ".cache/")
+GENERATED = ("site/", "site-local/", "pagefind/", ".git/", ".cache/")
 SKIPPED_DIRS = {".git", ".venv", "site", "__pycache__", ".pytest_cache", ".cache"}
 
 
@@ -33,7 +33,7 @@ def mentions(text: str) -> list[str]:
     for span in re.findall(r"`([^`\n]+)`", text):
         for word in span.split():
             word = re.sub(r"^(\.\./)+", "", word.strip("（），。；："))
-            if "<" in word or "://" in word or word.startswith(GENERATED) or "=" in word:
+            if "<" in word or "*" in word or "://" in word or word.startswith(GENERATED) or "=" in word:
                 continue
             if "/" in word or re.fullmatch(r"[\w.-]+\.(?:yml|yaml|py|md|html|css|js|json|txt)", word):
                 found.append(word)

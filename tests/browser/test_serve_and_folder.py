@@ -58,7 +58,7 @@ def test_data_errors_under_serve_show_in_the_browser_and_clear_when_fixed(tmp_pa
             page.screenshot(path=f"{SHOTS}/serve-error-1280.png", full_page=True)
 
         data.write_text(good, encoding="utf-8")
-        page.wait_for_selector("article h1:has-text('准备工作情况报告')", timeout=WAIT_MS)
+        page.wait_for_selector("article h1:has-text('准备工作情况')", timeout=WAIT_MS)
         assert page.url == report
 
         data.write_text(good.replace(GOOD_MEMBER, BAD_MEMBER), encoding="utf-8")
@@ -85,7 +85,7 @@ def test_folder_copy_opens_a_report_from_the_home_page_by_clicking(tmp_path, pag
     page.locator(f"a[href='meetings/{MEETING}/report.html']").click()
     page.wait_for_load_state()
     assert page.url == (site / "meetings" / MEETING / "report.html").as_uri()
-    assert "准备工作情况报告" in page.locator("article h1").inner_text()
+    assert "准备工作情况" in page.locator("article h1").inner_text()
     page.locator(".portal-crumbs a").first.click()
     page.wait_for_load_state()
     assert page.url == (site / "meetings" / MEETING / "index.html").as_uri()

@@ -1,0 +1,70 @@
+"""Where a cold build of the portal spends its CPU time, step by step, at N synthetic meetings.
+
+The steps the portal adds to what any MkDocs + Material site does, each timed on
+its own without a profiler (CPU seconds, steadier than wall time on a shared
+machine): loading and checking the meeting files, rendering their Markdown pages,
+the hidden search terms, the Word copies and the Pagefind index (its processes'
+CPU). What is left of a whole build is MkDocs' own work, which
+the plain baselines of ``bench.run`` do too.
+
+    python -m bench.stages 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.run import ENV, make_portal, timed_build
+
+
+def clock(label: str, action):
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = action()
+    print(f"{label:<52} cpu {time.process_time() - cpu:7.2f} s   wall {time.perf_counter() - wall:7.2f} s", flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("count", type=int, help="meetings to generate")
+    args = parser.parse_args()
+    os.environ.update(ENV)
+    from macros.docx_export import report_docx_from_html
+    from macros.portal import Portal
+    from macros.search import index_site, terms_block
+
+    print(f"# {args.count} meetings, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d %H:%M %Z')}")
+    with tempfile.TemporaryDirectory(prefix="portal-stages-") as scratch:
+        project = make_portal(Path(scratch) / "portal", args.count)
+        site = Path(scratch) / "site"
+        whole = timed_build(Path(sys.executable), project, site, ENV)
+        print(f"{'whole build (mkdocs build, with Pagefind)':<52} cpu {whole.cpu:7.2f} s   wall {whole.wall:7.2f} s   peak {whole.mib} MiB")
+        portal = clock("load and check the meeting files", lambda: Portal.load(project))
+        clock(f"render {len(portal.meetings)} meetings' Markdown pages", portal.pages)
+        articles = {}
+        for page in site.rglob("*.html"):
+            if "pagefind" in page.relative_to(site).parts or page.name == "404.html":
+                continue
+            found = re.search(r"<article[^>]*>(.*?)</article>", page.read_text(encoding="utf-8"), re.S)
+            if found:
+                articles[page] = re.sub(r'\n<div class="portal-terms".*?</div>\n', "", found.group(1), flags=re.S)
+        clock(f"search terms of {len(articles)} pages", lambda: [terms_block(html) for html in articles.values()])
+        reports = [html for page, html in articles.items() if page.parent.name == "report"]
+        clock(f"Word copies of {len(reports)} reports", lambda: [report_docx_from_html(html) for html in reports])
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        index_site(site)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        pagefind_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        print(f"{'Pagefind index (its processes)':<52} cpu {pagefind_cpu:7.2f} s   wall {time.perf_counter() - wall:7.2f} s")
+
+
+if __name__ == "__main__":
+    main()
