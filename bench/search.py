@@ -2,7 +2,10 @@
 
 For each query the page is opened fresh (empty cache), and every byte the
 browser receives from opening the home page until the first result is shown is
-counted, split into search bytes (index, engine) and the rest of the page.
+counted, split into search bytes (index, engine) and the rest of the page. The
+queries include long and common phrases (a document's title, a group's name,
+the meeting's own words), whose character pairs occur on almost every page; the
+summary names the slowest query and the most search bytes, not only medians.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import argparse
 import functools
 import http.server
 import json
+import re
 import statistics
 import threading
 import time
@@ -19,10 +23,16 @@ from pathlib import Path
 from macros.pdf import CHROMIUM_ARGS
 
 ENGINES = {
-    "pagefind": {"input": ".portal-search__input", "result": ".portal-search__link", "paths": ("/pagefind/", "portal-search.js")},
+    "pagefind": {
+        "input": ".portal-search__input", "result": ".portal-search__link", "none": ".portal-search__status",
+        "paths": ("/pagefind/", "portal-search.js"),
+    },
     "material": {"input": ".md-search__input", "result": ".md-search-result__item", "paths": ("/search/", "/assets/javascripts/workers/")},
 }
-QUERIES = ["谈心谈话", "征求意见", "对照检查", "县财政局党组", "组通"]
+QUERIES = [
+    "王建国", "邱霞刚", "谈心谈话", "征求意见", "对照检查", "组通", "县财政局党组",
+    "开展批评和自我批评", "民主生活会准备工作情况报告", "县发展和改革局党组17", "专题民主生活会", "深刻剖析反思",
+]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -36,6 +46,31 @@ def serve(site: Path):
     return server
 
 
+def page_texts(site: Path) -> dict[str, str]:
+    """Each page's URL path and the text a reader reads in its content."""
+    from macros.search import page_text
+
+    texts = {}
+    for path in site.rglob("index.html"):
+        if "pagefind" in path.parts:
+            continue
+        html = path.read_text(encoding="utf-8")
+        content = re.search(r'<article class="md-content__inner.*?</article>', html, re.S)
+        relative = path.parent.relative_to(site).as_posix()
+        texts["/" + ("" if relative == "." else relative + "/")] = page_text(content.group(0) if content else "")
+    return texts
+
+
+def recall(page, base: str, query: str, texts: dict[str, str]) -> float | None:
+    """Share of the pages containing the query that search finds (None when no page contains it as typed)."""
+    expected = {url for url, text in texts.items() if query in text}
+    if not expected:
+        return None
+    page.goto(base, wait_until="load")
+    found = set(page.evaluate("query => window.portalSearch(query)", query))
+    return round(len(expected & found) / len(expected), 4)
+
+
 def measure(site: Path, engine: str, queries=QUERIES, repeats: int = 3, chromium: str = "/usr/bin/chromium") -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -43,6 +78,7 @@ def measure(site: Path, engine: str, queries=QUERIES, repeats: int = 3, chromium
     server = serve(site)
     base = f"http://127.0.0.1:{server.server_port}/"
     rows = []
+    texts = page_texts(site) if engine == "pagefind" else {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         for query in queries:
@@ -56,28 +92,50 @@ def measure(site: Path, engine: str, queries=QUERIES, repeats: int = 3, chromium
                     sizes = request.sizes()
                     received.append((request.url, sizes["responseBodySize"] + sizes["responseHeadersSize"]))
 
+                before: set = set()
+                answered = False
+                context.on("request", lambda request: None if answered else before.add(request))
                 context.on("requestfinished", finished)
                 page.goto(base, wait_until="load")
                 page.click(spec["input"])
                 started = time.perf_counter()
                 page.fill(spec["input"], query)
-                page.wait_for_selector(spec["result"], timeout=120_000)
+                # The first result, or the answer that there is none.
+                page.wait_for_function(
+                    "([result, none]) => document.querySelector(result) || (none && document.querySelector(none)?.textContent.startsWith('没有找到'))",
+                    arg=[spec["result"], spec.get("none")], timeout=120_000, polling="raf",
+                )
                 times.append((time.perf_counter() - started) * 1000)
-                page.wait_for_timeout(200)
-                total = sum(n for _, n in received)
-                search = sum(n for url, n in received if any(p in url for p in spec["paths"]))
+                answered = True
+                page.wait_for_timeout(300)  # let the requests made before the answer finish being counted
+                urls = {request.url for request in before}
+                total = sum(n for url, n in received if url in urls)
+                search = sum(n for url, n in received if url in urls and any(p in url for p in spec["paths"]))
                 all_bytes.append(total)
                 search_bytes.append(search)
                 context.close()
+            row_recall = None
+            if texts:
+                context = browser.new_context()
+                row_recall = recall(context.new_page(), base, query, texts)
+                context.close()
             rows.append({
                 "query": query,
+                "recall": row_recall,
                 "ms_to_first_result": round(statistics.median(times)),
                 "search_bytes": int(statistics.median(search_bytes)),
                 "all_bytes": int(statistics.median(all_bytes)),
             })
         browser.close()
     server.shutdown()
-    return {"engine": engine, "site": str(site), "queries": rows}
+    slowest = max(rows, key=lambda row: row["ms_to_first_result"])
+    heaviest = max(rows, key=lambda row: row["search_bytes"])
+    summary = {
+        "slowest_query": slowest["query"], "slowest_ms": slowest["ms_to_first_result"],
+        "most_search_bytes_query": heaviest["query"], "most_search_bytes": heaviest["search_bytes"],
+        "median_ms": statistics.median(row["ms_to_first_result"] for row in rows),
+    }
+    return {"engine": engine, "site": str(site), "queries": rows, "summary": summary}
 
 
 def main() -> None:

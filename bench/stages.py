@@ -38,7 +38,7 @@ def main() -> None:
     os.environ.update(ENV)
     from macros.docx_export import report_docx_from_html
     from macros.portal import Portal
-    from macros.search import index_site, terms_block
+    from macros.search import SearchPage, page_text, write_index
 
     print(f"# {args.count} meetings, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d %H:%M %Z')}")
     with tempfile.TemporaryDirectory(prefix="portal-stages-") as scratch:
@@ -54,13 +54,14 @@ def main() -> None:
                 continue
             found = re.search(r"<article[^>]*>(.*?)</article>", page.read_text(encoding="utf-8"), re.S)
             if found:
-                articles[page] = re.sub(r'\n<div class="portal-terms".*?</div>\n', "", found.group(1), flags=re.S)
-        clock(f"search terms of {len(articles)} pages", lambda: [terms_block(html) for html in articles.values()])
+                articles[page] = found.group(1)
+        records = [SearchPage(page.relative_to(site).parent.as_posix() + "/", "", page_text(html)) for page, html in articles.items()]
+        clock(f"search terms of {len(records)} pages", lambda: [record.content() for record in records])
         reports = [html for page, html in articles.items() if page.parent.name == "report"]
         clock(f"Word copies of {len(reports)} reports", lambda: [report_docx_from_html(html) for html in reports])
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         wall = time.perf_counter()
-        index_site(site)
+        write_index(records, Path(scratch) / "pagefind")
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         pagefind_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         print(f"{'Pagefind index (its processes)':<52} cpu {pagefind_cpu:7.2f} s   wall {time.perf_counter() - wall:7.2f} s")

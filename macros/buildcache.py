@@ -332,6 +332,11 @@ class Plan:
             return set()  # built without search: nothing to index
         if not wanted:
             return set()
+        if not hasattr(search, "index_site"):
+            # The index is now written from each page's content during the MkDocs run, not from the
+            # published files: re-indexing some shards needs the other pages' records (not cached yet).
+            self.reason = "搜索索引需要整体重建"
+            return None
         pages = sorted(self.site / name for name in files if name.endswith(".html") and _is_search_page(name))
         groups = search._shards(self.site, pages, self._pages_per_shard())
         manifest = json.loads((self.site / "pagefind" / "shards.json").read_text(encoding="utf-8"))

@@ -2,14 +2,15 @@
 
 It loads the meeting data (a data error stops the build with the list of errors
 and no traceback; under ``serve`` the browser shows the list instead), adds the
-generated pages and Word copies, appends each page's search terms, and indexes
-the built site. The work itself is in plain
+generated pages and Word copies, collects each page's text for search, and writes
+the search index. The work itself is in plain
 modules (``portal``, ``docx_export``, ``search``) that know nothing of MkDocs.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import os
 import sys
 import tempfile
@@ -29,7 +30,7 @@ from macros.errors import DataErrors  # noqa: E402
 from macros.docx_export import report_docx_from_html  # noqa: E402
 from macros.render import DOCUMENT_KINDS, Renderer, page_uris, word_file_name  # noqa: E402
 from macros.portal import Portal, build_date, preview_only  # noqa: E402
-from macros.search import PAGES_PER_SHARD, SearchIndexError, index_site, terms_block  # noqa: E402
+from macros.search import PAGES_PER_SHARD, SearchIndex, SearchIndexError  # noqa: E402
 
 
 def portal_for(config) -> Portal:
@@ -82,30 +83,34 @@ def on_serve(server, config, builder):
 
 
 def on_post_build(config):
-    """Write the Word copies, then index the built site for search (skipped when PORTAL_SEARCH=off)."""
+    """Write the Word copies, then the search index of the built pages (skipped when PORTAL_SEARCH=off)."""
     for uri, content in config["extra"]["portal_docx"].items():
         (Path(config.site_dir) / uri).write_bytes(content)
     # A warm build's partial run: the build cache indexes the shards of the pages it splices in.
     if _search_enabled() and buildcache.render_only() is None:
         try:
             shard = int(os.environ.get("PORTAL_PAGES_PER_SHARD", 0)) or PAGES_PER_SHARD
-            index_site(Path(config.site_dir), shard)
+            config["extra"]["portal_search"].write(Path(config.site_dir) / "pagefind", shard)
         except SearchIndexError as exc:
             raise Abort(str(exc)) from None
 
 
 def on_page_content(html, page, config, files):
-    """Append the page's hidden search terms (a report weighs more than a meeting's other pages),
+    """Give search the page's text (the terms go to the index, never into the page),
     and make the Word copy of each report, agenda and checklist from the very HTML the page shows."""
     parts = page.file.src_uri.split("/")
     kind = parts[-1][: -len(".md")] if parts[0] == "meetings" and len(parts) == 3 else None
-    is_report = kind == "report"
     if kind in DOCUMENT_KINDS:
         docx_uri = f"meetings/{parts[1]}/{word_file_name(parts[1], kind)}"
         config["extra"]["portal_docx"][docx_uri] = report_docx_from_html(html)
-    if not _search_enabled():
-        return html
-    return html + terms_block(html, 10 if is_report else 1)
+    if _search_enabled():
+        title = html_lib.unescape(page.meta.get("title") or page.title or config["site_name"])
+        config["extra"]["portal_search"].add(page.file.src_uri, page.url, title, html)
+    return html
+
+
+def on_pre_build(config):
+    config["extra"]["portal_search"] = SearchIndex(portal_for(config).meetings)
 
 
 def _search_enabled() -> bool:

@@ -2,36 +2,63 @@
 
 Pagefind segments Chinese at index time but not the query in the browser, so a
 word the segmenter split differently in a sentence (谈心谈话, 组综) is missed.
-The portal therefore adds to each page a hidden list of search terms: every
-pair of adjacent Chinese characters (and the last character of each run),
-written as ASCII tokens that no segmenter splits. The search box turns the
-query into the same tokens (``overrides/assets/portal-search.js``), so a page is
-found whenever it contains every character pair of the query.
+The portal therefore indexes each page by its search terms: every pair of
+adjacent Chinese characters (and the last character of each run), written as
+ASCII tokens that no segmenter splits. The search box turns the query into the
+same tokens (``overrides/assets/portal-search.js``), so a page is found whenever
+it contains every character pair of the query.
+
+The terms go to Pagefind through its Python indexing API as one small record a
+page (written for it alone, outside the site), never into the pages themselves.
+A record also carries what a result shows: the
+page's title, its meeting and kind. The page's plain text, from which the search
+box cuts excerpts around the query (the index holds only tokens), is a small
+gzip file of its own beside the index, fetched only for the results shown.
 """
 
 from __future__ import annotations
 
+import gzip
 import html as html_lib
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from .render import meeting_name
+
 # Site chrome that must not be found by search: breadcrumbs, on-screen warnings, permalinks.
-# Pagefind leaves these selectors out; ``terms_block`` leaves out the same elements.
-EXCLUDE = ".portal-crumbs, .portal-screen-only, .headerlink"
 _CHROME = re.compile(
     r'<nav class="portal-crumbs".*?</nav>'
     r'|<div class="admonition warning portal-screen-only">.*?</div>'
-    r'|<a class="headerlink"[^>]*>.*?</a>',
+    r'|<a class="headerlink"[^>]*>.*?</a>'
+    r"|<(script|style)\b.*?</\1>",
     re.S,
 )
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|li|ul|ol|dl|dt|dd|td|th|tr|table|thead|tbody|h[1-6]|br|hr|blockquote|pre|section|article|nav|figure|figcaption|details|summary)\b[^>]*>",
+    re.I,
+)
 _TAG = re.compile(r"<[^>]+>")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+KINDS = {"report": "报告", "agenda": "议程", "checklist": "清单", "other": "其他"}
+"""Kinds of page a search can be narrowed to, as the filter names them."""
+_KIND_ORDER = {"report": 0, "agenda": 1, "checklist": 2}
+
+PAGES_PER_SHARD = 1000
+"""Pagefind keeps a whole index in memory while writing it (about 1 GB for 4,000 pages of ours),
+so the index is written in shards of about this many pages, each by its own Pagefind process.
+Shards follow the order of results (newest meetings first): the search box searches them one
+after the other and shows results as soon as a shard holds some
+(``pagefind/shards.json`` lists the shards and the values of each filter)."""
+FIRST_SHARD_PAGES = 100
+"""The first shard is small: the time Pagefind takes grows with the pages a query's common
+character pairs occur on, and the first results of a common phrase are found in it."""
 
 
 class SearchIndexError(RuntimeError):
@@ -74,72 +101,153 @@ def query_tokens(query: str) -> str:
     return " ".join(out)
 
 
-def terms_block(page_html: str, weight: int = 1) -> str:
-    """A hidden element holding the search terms of a page's content (its chrome left out)."""
-    text = html_lib.unescape(_TAG.sub(" ", _CHROME.sub(" ", page_html)))
-    terms = " ".join(search_terms(text))
-    return f'\n<div class="portal-terms" hidden data-pagefind-weight="{weight}">{terms}</div>\n'
+def page_text(content_html: str) -> str:
+    """What a reader reads in a page's content: chrome left out, one line a block, inline tags joined."""
+    text = _TAG.sub("", _BLOCK_TAG.sub("\n", _CHROME.sub("\n", content_html)))
+    lines = (" ".join(line.split()) for line in html_lib.unescape(text).splitlines())
+    return "\n".join(line for line in lines if line)
 
 
-PAGES_PER_SHARD = 1500
-"""Pagefind keeps a whole index in memory while writing it (about 1.7 GB for 4,000 pages of ours),
-so a large site is indexed in shards of this many pages, each by its own Pagefind process; the
-search box merges the shards in the browser (``pagefind/shards.json`` lists them)."""
+@dataclass(frozen=True)
+class SearchPage:
+    """One page as search knows it. ``url`` is relative to the site's root (``meetings/<id>/report/``)."""
+
+    url: str
+    title: str
+    text: str
+    kind: str = "other"
+    meeting_id: str = ""
+    meeting: str = ""
+    group: str = ""
+    year: int | None = None
+
+    def content(self) -> str:
+        """What Pagefind indexes: the Chinese as pair tokens, everything else (numbers, Latin) as written,
+        and a term for each filter value the page has."""
+        filters = [filter_token(key, value) for key, values in self.filters().items() for value in values]
+        return " ".join(search_terms(self.text) + filters) + "\n" + _CJK_RUN.sub(" ", self.text)
+
+    def filters(self) -> dict[str, list[str]]:
+        filters = {"kind": [KINDS[self.kind]]}
+        if self.meeting:
+            filters.update(year=[str(self.year)], group=[self.group])
+        return filters
+
+    def meta(self, number: int) -> dict[str, str]:
+        """What a result shows; ``number`` names the file of the page's text (``text/<number>.gz``)."""
+        return {"title": self.title, "meeting": self.meeting, "kind": KINDS[self.kind], "number": str(number)}
+
+    def record_html(self, number: int) -> str:
+        """The page as Pagefind reads it: the indexed content, and metadata, filters and the sort key
+        (its place among results) as attributes, so that no value is parsed for commas or colons."""
+        tags = [_attribute_tag("meta", key, value) for key, value in self.meta(number).items()]
+        tags.append(_attribute_tag("sort", "order", f"{number:06d}"))
+        body = html_lib.escape(self.content())
+        return f'<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">{"".join(tags)}</head>\n<body><main data-pagefind-body><p>{body}</p></main></body></html>\n'
 
 
-def index_site(site_dir: Path, pages_per_shard: int = PAGES_PER_SHARD) -> None:
-    """Write the search index of the HTML pages under ``site_dir`` to ``site_dir/pagefind/``."""
-    output = site_dir / "pagefind"
+def filter_token(key: str, value: str) -> str:
+    """A filter value as an index term the search box adds to the query (the Python twin of its
+    ``filterToken``). Filters are terms, not Pagefind filters, because Pagefind writes its filter
+    files in a different order on every run, and two builds of one commit must give the same bytes.
+    The closing ``z`` keeps one value's term from being the beginning of another's."""
+    return "f" + key[0] + "".join(f"{ord(char):05x}" for char in value) + "z"
+
+
+def _attribute_tag(kind: str, key: str, value: str) -> str:
+    return f'<meta data-pagefind-{kind}="{key}[content]" content="{html_lib.escape(value, quote=True)}">'
+
+
+class SearchIndex:
+    """The pages of a build, in the order results are listed: meetings as the portal orders them
+    (newest year first), a meeting's report, agenda, checklist and overview together, then other pages."""
+
+    def __init__(self, meetings: list) -> None:
+        self._meetings = {meeting.id: (rank, meeting) for rank, meeting in enumerate(meetings)}
+        self.pages: dict[str, tuple[tuple, SearchPage]] = {}
+
+    def add(self, src_uri: str, url: str, title: str, content_html: str) -> SearchPage:
+        """Add a built page: ``src_uri`` is its source (``meetings/<id>/report.md``), ``url`` its address
+        relative to the site's root, ``content_html`` its content as the theme receives it."""
+        parts = src_uri.split("/")
+        found = self._meetings.get(parts[1]) if parts[0] == "meetings" and len(parts) == 3 else None
+        kind = parts[-1].removesuffix(".md")
+        if found is None:
+            page = SearchPage(url, title, page_text(content_html))
+            position: tuple = (1, url, 0)
+        else:
+            rank, meeting = found
+            kind = kind if kind in _KIND_ORDER else "other"
+            page = SearchPage(
+                url, title, page_text(content_html), kind,
+                meeting_id=meeting.id, meeting=meeting_name(meeting), group=meeting.group.name, year=meeting.year,
+            )
+            position = (0, rank, _KIND_ORDER.get(kind, len(_KIND_ORDER)))
+        self.pages[url] = (position, page)
+        return page
+
+    def ordered(self) -> list[SearchPage]:
+        return [page for _, page in sorted(self.pages.values(), key=lambda item: item[0])]
+
+    def write(self, output: Path, pages_per_shard: int = PAGES_PER_SHARD) -> None:
+        """Write the Pagefind index of these pages to ``output`` (a folder the site serves)."""
+        write_index(self.ordered(), output, pages_per_shard)
+
+
+def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PAGES_PER_SHARD) -> None:
+    """Index ``pages`` (already in result order) into shards under ``output``, and write each page's
+    text to ``output/text/``; nothing is staged anywhere else."""
     shutil.rmtree(output, ignore_errors=True)
-    pages = sorted(
-        path for path in site_dir.rglob("*.html")
-        if "pagefind" not in path.relative_to(site_dir).parts and path.name != "404.html"
-    )
-    shards = _shards(site_dir, pages, pages_per_shard)
+    texts = output / "text"
+    texts.mkdir(parents=True)
+    for number, page in enumerate(pages):
+        (texts / f"{number}.gz").write_bytes(gzip.compress(page.text.encode("utf-8"), mtime=0))
+    shards = _shards(list(enumerate(pages)), pages_per_shard, min(pages_per_shard, FIRST_SHARD_PAGES))
     for number, shard in enumerate(shards):
-        _index_shard(site_dir, shard, output / str(number))
-    manifest = {"shards": [f"{number}/" for number in range(len(shards))]}
-    (output / "shards.json").write_text(json.dumps(manifest), encoding="utf-8")
+        _index_shard(shard, output / str(number))
+    offered: dict[str, set[str]] = {}
+    for page in pages:
+        for key, values in page.filters().items():
+            offered.setdefault(key, set()).update(values)
+    manifest = {
+        "shards": [f"{number}/" for number in range(len(shards))],
+        "filters": {key: sorted(values) for key, values in offered.items()},
+    }
+    (output / "shards.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
 
 
-def _shards(site_dir: Path, pages: list[Path], pages_per_shard: int) -> list[list[Path]]:
-    """Pages in shards of about ``pages_per_shard``, a meeting's pages always in one shard:
-    scores are computed per shard, and a meeting's report must rank above its other pages."""
-    groups: dict[tuple[str, ...], list[Path]] = {}
-    for path in pages:
-        parts = path.relative_to(site_dir).parts
-        groups.setdefault(parts[:2] if parts[0] == "meetings" else parts[:1], []).append(path)
-    shards: list[list[Path]] = [[]]
-    for group in groups.values():
-        if shards[-1] and len(shards[-1]) + len(group) > pages_per_shard:
+def _shards(
+    pages: list[tuple[int, SearchPage]], pages_per_shard: int, first_shard: int = FIRST_SHARD_PAGES,
+) -> list[list[tuple[int, SearchPage]]]:
+    """Consecutive runs of about ``pages_per_shard`` numbered pages; a meeting's pages are never split,
+    and the few pages of no meeting (listed last) join the last shard."""
+    shards: list[list[tuple[int, SearchPage]]] = [[]]
+    for number, page in pages:
+        shard = shards[-1]
+        new_meeting = bool(page.meeting_id) and (not shard or page.meeting_id != shard[-1][1].meeting_id)
+        if len(shard) >= (first_shard if len(shards) == 1 else pages_per_shard) and new_meeting:
             shards.append([])
-        shards[-1].extend(group)
+        shards[-1].append((number, page))
     return shards
 
 
-def _index_shard(site_dir: Path, pages: list[Path], output: Path) -> None:
-    """Run Pagefind on a staging copy (hard links) of one shard's pages, at their own paths.
-
-    The staging folder sits beside the site, never inside it: nothing of it can be published or indexed.
-    """
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.pagefind-", dir=site_dir.parent))
-    try:
-        for path in pages:
-            target = staging / path.relative_to(site_dir)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target)
-            except OSError:
-                shutil.copyfile(path, target)
+def _index_shard(pages: list[tuple[int, SearchPage]], output: Path) -> None:
+    """Index one shard: each page as a small HTML record in a temporary folder (outside the site),
+    read by Pagefind's command line in one run. (Its Python service gave a different index on every
+    run of the same pages; the command line gives the same bytes, so two builds of one commit agree.)"""
+    with tempfile.TemporaryDirectory(prefix="portal-search-") as staging:
+        for number, page in pages:
+            name = page.url if not page.url or page.url.endswith("/") else page.url + "/"
+            path = Path(staging, name, "index.html")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(page.record_html(number), encoding="utf-8")
         command = [
             sys.executable, "-m", "pagefind",
-            "--site", str(staging),
-            "--output-path", str(output),
-            "--exclude-selectors", EXCLUDE,
+            "--site", staging,
+            "--output-path", str(output.resolve()),
+            "--force-language", "zh",
             "--silent",
         ]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
-            raise SearchIndexError(f"Pagefind could not index {site_dir}:\n{result.stdout}{result.stderr}")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            raise SearchIndexError(f"Pagefind could not write the search index to {output}:\n{result.stdout}{result.stderr}")

@@ -162,11 +162,10 @@ def test_a_build_without_meeting_files_fails_and_keeps_the_site(project, capsys)
 
 
 def test_search_staging_stays_outside_the_site(tmp_path, monkeypatch):
-    from macros.search import index_site
+    from macros.search import SearchPage, write_index
 
     site = tmp_path / "site.1"
-    (site / "meetings" / "a").mkdir(parents=True)
-    (site / "meetings" / "a" / "index.html").write_text("<html><body><p>谈心谈话</p></body></html>", encoding="utf-8")
+    site.mkdir()
     staged: list[Path] = []
     real_run = subprocess.run
 
@@ -175,7 +174,7 @@ def test_search_staging_stays_outside_the_site(tmp_path, monkeypatch):
         return real_run(command, *args, **kwargs)
 
     monkeypatch.setattr(subprocess, "run", spy)
-    index_site(site)
+    write_index([SearchPage("meetings/a/", "甲", "谈心谈话")], site / "pagefind")
     assert staged and not any(path.is_relative_to(site) for path in staged)
     assert [p.name for p in tmp_path.iterdir()] == ["site.1"]
     assert (site / "pagefind" / "shards.json").is_file()

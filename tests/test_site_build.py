@@ -133,3 +133,14 @@ def test_publishing_ignores_preview_settings(tmp_path, monkeypatch):
     for data in (ROOT / "data" / "meetings").glob("*.yml"):
         assert (project / "site" / "meetings" / data.stem / "report" / "index.html").is_file()
     assert (project / "site" / "pagefind" / "shards.json").is_file()
+
+
+def test_pages_carry_no_search_tokens(built):
+    """Search terms go to the index, never into a page a reader, a copy or a screen reader gets."""
+    pages = [path for path in built.rglob("*.html") if "pagefind" not in path.parts]
+    assert pages
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        assert not re.search(r"\bc[0-9a-f]{10}\b", html), path
+        assert "portal-terms" not in html, path
+    assert (built / "pagefind" / "shards.json").is_file()

@@ -1,19 +1,34 @@
-// The portal's search box: Pagefind's index, queried with the same character-pair tokens
-// that macros/search.py adds to every page, so any Chinese word inside a sentence is found.
+// The portal's search box in the site header. The index (Pagefind, written by macros/search.py)
+// holds character-pair tokens; the query is turned into the same tokens here, so any Chinese
+// word inside a sentence is found. Results show excerpts cut from each page's real text (a small
+// file beside the index), with the query marked; opening one marks the query on that page.
 (function () {
   "use strict";
   var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+  var PAGE_SIZE = 10;
+  var KIND_ORDER = ["报告", "议程", "清单", "其他"];
 
   function hex(ch) { return ("0000" + ch.codePointAt(0).toString(16)).slice(-5); }
 
-  function queryTokens(query) {
+  // A filter value as the index holds it (macros/search.py filter_token): filters are index terms.
+  function filterToken(key, value) {
+    return "f" + key[0] + Array.from(value).map(hex).join("") + "z";
+  }
+
+  // The query as the index holds it (macros/search.py has the Python twin). With ``cover``, a run
+  // of COVER_FROM characters or more keeps only every other pair (and the last), enough to find
+  // a long phrase at half the work; results are then checked against all its pairs.
+  var COVER_FROM = 8;
+  function queryTokens(query, cover) {
     var out = [];
     var last = 0;
     query.replace(CJK, function (run, at) {
       var before = query.slice(last, at).trim();
       if (before) { out.push(before); }
       if (run.length === 1) { out.push("c" + hex(run)); }
-      for (var i = 0; i + 1 < run.length; i++) { out.push("c" + hex(run[i]) + hex(run[i + 1])); }
+      var step = cover && run.length >= COVER_FROM ? 2 : 1;
+      for (var i = 0; i + 1 < run.length; i += step) { out.push("c" + hex(run[i]) + hex(run[i + 1])); }
+      if (step === 2 && run.length % 2 === 1) { out.push("c" + hex(run[run.length - 2]) + hex(run[run.length - 1])); }
       last = at + run.length;
       return run;
     });
@@ -28,71 +43,368 @@
     });
   }
 
+  // Whether a page (as Pagefind returns it: its content is the tokens and the non-Chinese words)
+  // holds every token of a query: a character pair exactly, anything else as a word's beginning.
+  function holdsTokens(tokens) {
+    var wanted = tokens.toLowerCase().split(/\s+/).filter(Boolean);
+    return function (page) {
+      var words = String(page.content || "").toLowerCase().split(/[\s,.;:!?()，。；：、（）《》“”]+/);
+      var exact = new Set(words);
+      return wanted.every(function (token) {
+        if (/^c[0-9a-f]{10}$/.test(token)) { return exact.has(token); }
+        return words.some(function (word) { return word.indexOf(token) === 0; });
+      });
+    };
+  }
+
+  // Where the query occurs in a text: [start, end) ranges, in order, not overlapping. The whole
+  // query first; failing that each of its words; failing that each of its character pairs.
+  function matches(text, query) {
+    var haystack = text.toLowerCase();
+    var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    var tries = [[words.join(" ")], words];
+    var pairs = [];
+    words.forEach(function (word) {
+      for (var i = 0; i + 1 < word.length; i++) { pairs.push(word.slice(i, i + 2)); }
+    });
+    tries.push(pairs);
+    for (var t = 0; t < tries.length; t++) {
+      var found = [];
+      tries[t].forEach(function (needle) {
+        if (!needle) { return; }
+        for (var at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + needle.length)) {
+          found.push([at, at + needle.length]);
+        }
+      });
+      if (found.length) {
+        found.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+        var merged = [];
+        found.forEach(function (range) {
+          var prev = merged[merged.length - 1];
+          if (prev && range[0] <= prev[1]) { prev[1] = Math.max(prev[1], range[1]); } else { merged.push(range.slice()); }
+        });
+        return merged;
+      }
+    }
+    return [];
+  }
+
+  // One or two passages of the page's text around the first matches, the matches in <mark>.
+  function excerpts(text, query) {
+    var flat = text.replace(/\s*\n\s*/g, " ");
+    var ranges = matches(flat, query);
+    var out = [];
+    var covered = -1;
+    for (var i = 0; i < ranges.length && out.length < 2; i++) {
+      if (ranges[i][0] < covered) { continue; }
+      var start = Math.max(0, ranges[i][0] - 24);
+      var end = Math.min(flat.length, ranges[i][1] + 56);
+      var html = "";
+      var at = start;
+      ranges.forEach(function (range) {
+        if (range[0] < start || range[1] > end) { return; }
+        html += escapeHtml(flat.slice(at, range[0])) + "<mark>" + escapeHtml(flat.slice(range[0], range[1])) + "</mark>";
+        at = range[1];
+      });
+      html += escapeHtml(flat.slice(at, end));
+      out.push((start > 0 ? "…" : "") + html + (end < flat.length ? "…" : ""));
+      covered = end;
+    }
+    return out;
+  }
+
   function start(box) {
-    var base = box.getAttribute("data-base");
-    var input = box.querySelector("input");
+    var input = box.querySelector(".portal-search__input");
+    var panel = box.querySelector(".portal-search__panel");
     var list = box.querySelector(".portal-search__results");
     var status = box.querySelector(".portal-search__status");
-    var pagefind = null;
+    var more = box.querySelector(".portal-search__more");
+    var selects = box.querySelectorAll(".portal-search__filter");
+    var indexUrl = new URL(box.getAttribute("data-index"), document.baseURI);
+    var manifest = null;
+    var engines = [];
     var latest = 0;
+    var current = null;
+    var active = -1;
 
     // A browser does not let a page opened from a folder (file://) read the index: say so plainly.
     if (location.protocol === "file:") {
       input.disabled = true;
       input.placeholder = "从文件夹打开时不能搜索";
       status.textContent = "搜索需要通过网址打开门户：请把门户放到内网的网站服务器上，用网址打开后再搜索。各页面的链接照常可以点击。";
+      box.addEventListener("click", function () { panel.hidden = false; });
       return;
     }
 
-    function at(path) { return new URL(base + path, document.baseURI).href; }
-
-    // The index comes in shards (see macros/search.py): the first is loaded, the others merged into it.
-    async function open() {
-      var manifest = await (await fetch(at("pagefind/shards.json"))).json();
-      var engine = await import(at("pagefind/" + manifest.shards[0] + "pagefind.js"));
-      await engine.options({});
-      for (var i = 1; i < manifest.shards.length; i++) {
-        await engine.mergeIndex(new URL(at("pagefind/" + manifest.shards[i])).pathname);
+    // pagefind/shards.json: the shards of the index, in the order results are listed, and the
+    // values each filter offers.
+    function loadManifest() {
+      if (!manifest) {
+        manifest = fetch(indexUrl).then(function (response) { return response.json(); });
+        manifest.then(fillFilters);
       }
-      return engine;
+      return manifest;
     }
 
-    function load() {
-      if (!pagefind) { pagefind = open(); }
-      return pagefind;
+    // Shard 0's bundle is imported; the other shards are further instances of the same engine,
+    // made only when a search reaches them.
+    function engine(number) {
+      if (!engines[number]) {
+        engines[number] = (async function () {
+          var shards = (await loadManifest()).shards;
+          var first = await import(new URL(shards[0] + "pagefind.js", indexUrl).href);
+          // Pagefind's web worker did not start in Chromium here, and waiting for it costs 5 s.
+          var options = { noWorker: true, excerptLength: 0 };
+          var made = first;
+          if (number === 0) {
+            await first.options(options);
+          } else {
+            options.basePath = new URL(shards[number], indexUrl).pathname;
+            made = first.createInstance(options);
+          }
+          return made;
+        })();
+      }
+      return engines[number];
     }
 
+    function fillFilters(loaded) {
+      selects.forEach(function (select) {
+        var key = select.getAttribute("data-filter");
+        var values = (loaded.filters[key] || []).slice();
+        if (key === "year") { values.sort().reverse(); }
+        else if (key === "kind") { values.sort(function (a, b) { return KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b); }); }
+        else { values.sort(function (a, b) { return a.localeCompare(b, "zh"); }); }
+        values.forEach(function (value) {
+          var option = document.createElement("option");
+          option.value = value;
+          option.textContent = key === "year" ? value + "年" : value;
+          select.appendChild(option);
+        });
+      });
+    }
+
+    function chosenFilters() {
+      var terms = [];
+      selects.forEach(function (select) {
+        if (select.value) { terms.push(filterToken(select.getAttribute("data-filter"), select.value)); }
+      });
+      return terms.join(" ");
+    }
+
+    // A result whose page data is fetched once, however often it is asked for.
+    function remember(result) {
+      var data = null;
+      return { data: function () { return data || (data = result.data()); } };
+    }
+
+    // Searches the shards one after the other and calls back after each (stopping if it answers
+    // false). Pagefind answers a query whose word is missing from an index with near matches
+    // (typo tolerance, metadata), so results are checked against the tokens each page holds:
+    // a shard whose first result lacks a token holds no page with the query at all.
+    async function searchShards(query, afterShard) {
+      var shards = (await loadManifest()).shards;
+      var filters = chosenFilters();
+      var holds = holdsTokens((queryTokens(query) + " " + filters).trim());
+      var terms = (queryTokens(query, true) + " " + filters).trim();
+      var options = { sort: { order: "asc" } };
+      var results = [];
+      for (var i = 0; i < shards.length; i++) {
+        var answer = await (await engine(i)).search(terms, options);
+        var found = answer.results.filter(function (r) { return r.words.length > 0; }).map(remember);
+        if (found.length && holds(await found[0].data())) { results = results.concat(found); }
+        if (afterShard && (await afterShard(results, holds, i === shards.length - 1)) === false) { return null; }
+      }
+      return { results: results, holds: holds };
+    }
+
+    function pageUrl(page, query) {
+      var url = new URL(page.url, location.href);
+      url.searchParams.set("q", query);
+      return url.pathname + url.search;
+    }
+
+    // Results arrive in meeting order (see macros/search.py); a meeting's pages share one group.
+    function renderItems(pages, query) {
+      pages.forEach(function (page) {
+        var name = page.meta.meeting || "";
+        var group = list.lastElementChild;
+        if (!group || group.getAttribute("data-meeting") !== name) {
+          list.insertAdjacentHTML("beforeend", '<li class="portal-search__group" data-meeting="' + escapeHtml(name) + '">' +
+            '<p class="portal-search__meeting">' + escapeHtml(name || "其他页面") + "</p><ol></ol></li>");
+          group = list.lastElementChild;
+        }
+        group.querySelector("ol").insertAdjacentHTML("beforeend", '<li class="portal-search__item">' +
+          '<a class="portal-search__link" href="' + escapeHtml(pageUrl(page, query)) + '">' + escapeHtml(page.meta.title || page.url) + "</a>" +
+          '<span class="portal-search__kind">' + escapeHtml(page.meta.kind || "") + "</span>" +
+          excerpts(page.text, query).map(function (e) { return '<p class="portal-search__excerpt">' + e + "</p>"; }).join("") +
+          "</li>");
+      });
+    }
+
+    // A page's plain text (written gzip-compressed beside the index by macros/search.py).
+    async function pageText(page) {
+      var response = await fetch(new URL("text/" + page.meta.number + ".gz", indexUrl));
+      var bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        return new Response(stream).text();
+      }
+      return new TextDecoder().decode(bytes);  // a server that already unpacked it
+    }
+
+    // Shows up to ``count`` more results, each as soon as it and those before it are ready.
+    async function showMore(ticket, count) {
+      var batch = current.results.slice(current.next, current.next + (count || PAGE_SIZE));
+      current.next += batch.length;
+      var ready = batch.map(async function (result) {
+        var page = await result.data();
+        if (!current.holds(page)) { return null; }
+        page.text = await pageText(page);
+        return page;
+      });
+      for (var i = 0; i < ready.length; i++) {
+        var page = await ready[i];
+        if (ticket !== latest) { return; }
+        if (page) { renderItems([page], current.query); }
+      }
+      more.hidden = current.next >= current.results.length;
+    }
+
+    // Results are shown as soon as a shard holds some (the first shard holds the newest meetings),
+    // up to a page of them; the count follows when all shards are searched.
     async function run() {
       var query = input.value.trim();
       var ticket = ++latest;
-      if (!query) { list.innerHTML = ""; status.textContent = ""; return; }
-      var engine = await load();
-      var search = await engine.search(queryTokens(query));
-      var pages = await Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }));
-      if (ticket !== latest) { return; }
-      status.textContent = search.results.length ? "找到 " + search.results.length + " 个页面" : "没有找到包含“" + query + "”的页面";
-      list.innerHTML = pages.map(function (page) {
-        return '<li><a class="portal-search__link" href="' + escapeHtml(page.url) + '">' +
-          escapeHtml(page.meta.title || page.url) + "</a></li>";
-      }).join("");
+      active = -1;
+      if (!query) { clear(false); return; }
+      panel.hidden = false;
+      var fresh = true;
+      await searchShards(query, async function (results, holds, last) {
+        if (ticket !== latest) { return false; }
+        if (fresh && (results.length || last)) {
+          fresh = false;
+          current = { query: query, results: results, holds: holds, next: 0 };
+          list.innerHTML = "";
+        }
+        if (!fresh) {
+          current.results = results;
+          if (current.next < PAGE_SIZE) { await showMore(ticket, PAGE_SIZE - current.next); }
+          if (ticket !== latest) { return false; }
+          more.hidden = current.next >= results.length;
+        }
+        if (!last) {
+          status.textContent = "已找到 " + results.length + " 个页面，正在继续查找……";
+        } else {
+          status.textContent = results.length ? "找到 " + results.length + " 个页面" : "没有找到包含“" + query + "”的页面";
+        }
+        return true;
+      });
     }
 
-    box.portalSearch = async function (query) {
-      var engine = await load();
-      var search = await engine.search(queryTokens(query));
-      var pages = await Promise.all(search.results.map(function (r) { return r.data(); }));
-      return pages.map(function (page) { return page.url; });
-    };
+    function clear(empty) {
+      latest++;
+      if (empty) { input.value = ""; }
+      list.innerHTML = "";
+      status.textContent = "";
+      more.hidden = true;
+      panel.hidden = true;
+      current = null;
+      active = -1;
+    }
+
+    function links() { return list.querySelectorAll(".portal-search__link"); }
+
+    function move(step) {
+      var all = links();
+      if (!all.length) { return; }
+      if (active >= 0 && all[active]) { all[active].classList.remove("portal-search__link--active"); }
+      active = Math.max(0, Math.min(all.length - 1, active + step));
+      all[active].classList.add("portal-search__link--active");
+      all[active].scrollIntoView({ block: "nearest" });
+    }
+
     input.addEventListener("input", run);
-    input.addEventListener("focus", load, { once: true });
+    input.addEventListener("focus", function () {
+      engine(0);
+      if (current) { panel.hidden = false; }
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        move(event.key === "ArrowDown" ? 1 : -1);
+      } else if (event.key === "Enter") {
+        var target = links()[Math.max(active, 0)];
+        if (target) { event.preventDefault(); location.href = target.href; }
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        clear(true);
+      }
+    });
+    selects.forEach(function (select) { select.addEventListener("change", run); });
+    more.addEventListener("click", function () { showMore(latest); });
+    document.addEventListener("click", function (event) {
+      if (!box.contains(event.target)) { panel.hidden = true; }
+    });
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+      if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        input.focus();
+      }
+    });
+
+    box.portalSearch = async function (query) {
+      var answer = await searchShards(query);
+      var pages = await Promise.all(answer.results.map(function (r) { return r.data(); }));
+      return pages.filter(answer.holds).map(function (page) { return page.url; });
+    };
+  }
+
+  // On arrival from a result (?q=…): mark the query in the page's content and scroll to the first match.
+  function markArrival() {
+    var query = new URLSearchParams(location.search).get("q");
+    var content = document.querySelector(".md-content article");
+    if (!query || !query.trim() || !content) { return; }
+    var nodes = [];
+    var text = "";
+    var walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        return node.parentElement.closest("script, style, mark, .headerlink, .portal-crumbs") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    while (walker.nextNode()) {
+      nodes.push({ node: walker.currentNode, start: text.length });
+      text += walker.currentNode.nodeValue;
+    }
+    var ranges = matches(text, query.trim());
+    nodes.forEach(function (entry) {
+      var node = entry.node;
+      var end = entry.start + node.nodeValue.length;
+      var local = ranges.filter(function (r) { return r[0] < end && r[1] > entry.start; });
+      for (var i = local.length - 1; i >= 0; i--) {
+        var from = Math.max(local[i][0], entry.start) - entry.start;
+        var to = Math.min(local[i][1], end) - entry.start;
+        var piece = node.splitText(from);
+        piece.splitText(to - from);
+        var mark = document.createElement("mark");
+        mark.className = "portal-hit";
+        piece.parentNode.replaceChild(mark, piece);
+        mark.appendChild(piece);
+      }
+    });
+    var first = content.querySelector("mark.portal-hit");
+    if (first) { first.scrollIntoView({ block: "center" }); }
   }
 
   window.portalQueryTokens = queryTokens;
+  window.portalExcerpts = excerpts;
   window.portalSearch = function (query) {
-    var box = document.querySelector(".portal-search");
-    return box.portalSearch(query);
+    return document.querySelector(".portal-search").portalSearch(query);
   };
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".portal-search").forEach(start);
+    markArrival();
   });
 })();

@@ -1,7 +1,9 @@
-"""In a real browser: no request leaves the server, and Chinese search finds words inside sentences."""
+"""In a real browser: no request leaves the server, and Chinese search finds words inside sentences,
+shows readable results and marks the words on the page it opens."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -10,7 +12,7 @@ import pytest
 from macros.search import query_tokens
 from tests.support import DATA, ROOT, html_text
 
-QUERIES = ["谈心谈话", "征求意见", "对照检查", "县政府办党组", "王建国", "组综"]
+QUERIES = ["谈心谈话", "征求意见", "对照检查", "县政府办党组", "王建国", "组综", "开展批评和自我批评"]
 
 
 def page_urls(site: Path, base: str) -> list[str]:
@@ -39,15 +41,15 @@ def test_every_page_loads_with_no_outside_request(served_site, page):
     page.goto(base)
     page.fill(".portal-search__input", "谈心谈话")
     page.wait_for_selector(".portal-search__link", timeout=15000)
+    page.locator(".portal-search__link").first.click()
+    page.wait_for_selector("mark.portal-hit")
     assert outside == [], outside
     assert failed == [], failed
 
 
 def searchable_text(html: str) -> str:
-    """What Pagefind indexes of a page: the body marked for search, without the excluded chrome."""
-    import re
-
-    body = html.split("data-pagefind-body", 1)[1] if "data-pagefind-body" in html else ""
+    """What search indexes of a page: its content, without breadcrumbs and on-screen warnings."""
+    body = html.split('<article class="md-content__inner', 1)[1]
     body = re.sub(r'<nav class="portal-crumbs".*?</nav>', "", body, flags=re.S)
     body = re.sub(r'<div class="admonition warning portal-screen-only">.*?</div>', "", body, flags=re.S)
     return html_text(body.split("</article>", 1)[0])
@@ -60,7 +62,7 @@ def search_urls(page, base: str, query: str) -> list[str]:
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_search_finds_every_page_containing_the_query(served_site, page, query):
+def test_search_finds_exactly_the_pages_containing_the_query(served_site, page, query):
     base, site = served_site
     prefix = urlparse(base).path
     expected = set()
@@ -71,7 +73,7 @@ def test_search_finds_every_page_containing_the_query(served_site, page, query):
             expected.add(urlparse(url).path)
     assert expected, f"no page contains {query}: the sample data lost it"
     found = search_urls(page, base, query)
-    assert expected <= set(found), sorted(expected - set(found))
+    assert set(found) == expected, (sorted(expected - set(found)), sorted(set(found) - expected))
     by_meeting: dict[str, list[str]] = {}
     for url in found:
         parts = url[len(prefix):].split("/")
@@ -81,15 +83,115 @@ def test_search_finds_every_page_containing_the_query(served_site, page, query):
         reports = [u for u in urls if u.endswith("/report/")]
         if reports:
             assert urls[0] == reports[0], f"{query}: {meeting} report is not its first result: {urls}"
+        first = found.index(urls[0])
+        assert found[first:first + len(urls)] == urls, f"{query}: {meeting}'s results are not together: {found}"
+
+
+TOKEN = re.compile(r"c[0-9a-f]{5}")
+
+
+def type_query(page, query: str) -> None:
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.classList.contains('portal-search__input')")
+    page.keyboard.type(query)
+    page.wait_for_selector(".portal-search__link", timeout=15000)
 
 
 def test_typing_in_the_search_box_lists_the_reports(served_site, page):
     base, _ = served_site
     page.goto(base + "meetings/2021-county-gov-office/")
-    page.fill(".portal-search__input", "组综")
-    page.wait_for_selector(".portal-search__link", timeout=15000)
+    type_query(page, "组综")
     links = page.locator(".portal-search__link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert links[0] == "/portal/meetings/2021-county-gov-office/report/", links
+    assert links[0] == "/portal/meetings/2021-county-gov-office/report/?q=%E7%BB%84%E7%BB%BC", links
     assert page.locator(".portal-search__link").first.inner_text() == "县政府办党组2021年度专题民主生活会准备工作情况报告"
-    page.locator(".portal-search__link").first.click()
-    page.wait_for_url("**/meetings/2021-county-gov-office/report/")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/meetings/2021-county-gov-office/report/?q=*")
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_results_show_excerpts_with_the_query_marked(served_site, page, query):
+    base, _ = served_site
+    page.goto(base)
+    type_query(page, query)
+    items = page.locator(".portal-search__item")
+    for number in range(min(3, items.count())):
+        item = items.nth(number)
+        marked = item.locator(".portal-search__excerpt mark").all_inner_texts()
+        assert query in marked, (query, item.inner_html())
+        assert item.locator(".portal-search__kind").inner_text() in {"报告", "议程", "清单", "其他"}
+    panel = page.locator(".portal-search__panel")
+    assert not TOKEN.search(panel.inner_text()), panel.inner_text()
+    assert not TOKEN.search(panel.inner_html())
+    link_color = page.eval_on_selector(".portal-search__link", "a => getComputedStyle(a).color")
+    text_color = page.eval_on_selector(".portal-search__excerpt", "p => getComputedStyle(p).color")
+    assert link_color != text_color
+
+
+def test_each_result_names_its_meeting_and_a_meetings_results_stay_together(served_site, page):
+    base, _ = served_site
+    page.goto(base)
+    type_query(page, "征求意见")
+    groups = page.locator(".portal-search__group")
+    names = groups.locator(".portal-search__meeting").all_inner_texts()
+    assert len(names) == len(set(names)), names
+    first = groups.first
+    assert re.fullmatch(r"\S+党组\d{4}年度?\S*民主生活会", names[0]), names
+    kinds = first.locator(".portal-search__kind").all_inner_texts()
+    assert kinds[0] == "报告", kinds
+
+
+def test_a_filter_by_kind_leaves_only_that_kind(served_site, page):
+    base, _ = served_site
+    page.goto(base)
+    type_query(page, "征求意见")
+    everything = page.locator(".portal-search__item").count()
+    page.select_option(".portal-search__filter[data-filter=kind]", "议程")
+    page.wait_for_function(f"document.querySelectorAll('.portal-search__item').length < {everything}")
+    kinds = page.locator(".portal-search__kind").all_inner_texts()
+    assert kinds and set(kinds) == {"议程"}, kinds
+    hrefs = page.locator(".portal-search__link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert all("/agenda/?q=" in href for href in hrefs), hrefs
+    years = page.locator(".portal-search__filter[data-filter=year] option").all_inner_texts()
+    assert years[0] == "全部年度" and years[1:] == sorted(years[1:], reverse=True) and "2021年" in years
+
+
+def test_opening_a_result_marks_the_query_on_the_page(served_site, page):
+    base, _ = served_site
+    page.goto(base)
+    page.set_viewport_size({"width": 1280, "height": 700})
+    type_query(page, "对照检查")
+    page.locator(".portal-search__link").nth(1).click()
+    page.wait_for_selector("mark.portal-hit")
+    marks = page.locator("mark.portal-hit")
+    assert set(marks.all_inner_texts()) == {"对照检查"}
+    assert page.evaluate("document.querySelector('mark.portal-hit').closest('article') !== null")
+    top = page.evaluate("document.querySelector('mark.portal-hit').getBoundingClientRect().top")
+    assert 0 < top < 700
+
+
+def test_escape_clears_the_search(served_site, page):
+    base, _ = served_site
+    page.goto(base)
+    type_query(page, "王建国")
+    page.keyboard.press("Escape")
+    assert page.input_value(".portal-search__input") == ""
+    assert page.locator(".portal-search__panel").is_hidden()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_search_box_is_in_the_header_and_its_placeholder_is_not_clipped(served_site, page, width):
+    base, _ = served_site
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(base)
+    assert page.locator(".md-header .portal-search__input").is_visible()
+    room = page.eval_on_selector(".portal-search__input", """input => {
+        const style = getComputedStyle(input);
+        const context = document.createElement("canvas").getContext("2d");
+        context.font = style.fontSize + " " + style.fontFamily;
+        const free = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return free - context.measureText(input.placeholder).width;
+    }""")
+    assert room >= 0, f"placeholder clipped by {-room:.0f} px at {width} px"

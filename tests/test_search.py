@@ -1,0 +1,77 @@
+"""Search records, built without MkDocs: what a page is found by, what a result shows, their order."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from macros.search import SearchIndex, _shards, char_token, page_text, pair_token, query_tokens
+
+
+def meeting(meeting_id: str, group: str, year: int):
+    return SimpleNamespace(
+        id=meeting_id, group=SimpleNamespace(name=group), year=year, year_style="年度", kind="专题民主生活会",
+    )
+
+
+CONTENT = (
+    '<nav class="portal-crumbs"><a href="../">首页</a></nav>'
+    '<h1 id="t">征求意见情况<a class="headerlink" href="#t">¶</a></h1>'
+    "<p>开展<strong>谈心</strong>谈话<br>共17次</p>"
+    '<div class="admonition warning portal-screen-only"><p>尚缺材料</p></div>'
+    "<table><tr><td>对照</td><td>检查</td></tr></table>"
+)
+
+
+def test_page_text_is_what_a_reader_reads():
+    text = page_text(CONTENT)
+    assert text.splitlines() == ["征求意见情况", "开展谈心谈话", "共17次", "对照", "检查"]
+
+
+def test_a_page_is_found_by_its_pairs_and_words_but_not_across_blocks():
+    index = SearchIndex([])
+    page = index.add("guide.md", "guide/", "使用说明", CONTENT)
+    words = set(page.content().split())
+    assert set(query_tokens("谈心谈话").split()) <= words  # inline tags do not split a word
+    assert "17" in words
+    assert pair_token("对", "照") in words and pair_token("照", "检") not in words
+    assert char_token("次") in words
+    assert "首页" not in page.text and "尚缺" not in page.text and "¶" not in page.text
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in page.content())
+
+
+def test_results_follow_the_meetings_with_the_report_first():
+    index = SearchIndex([meeting("2022-a", "甲党组", 2022), meeting("2021-b", "乙党组", 2021)])
+    for src in ("guide.md", "meetings/2021-b/index.md", "meetings/2021-b/checklist.md", "meetings/2022-a/agenda.md",
+                "meetings/2021-b/report.md", "meetings/2022-a/report.md", "index.md"):
+        index.add(src, src.removesuffix(".md") + "/", src, "<p>民主生活会</p>")
+    order = [page.url for page in index.ordered()]
+    assert order == [
+        "meetings/2022-a/report/", "meetings/2022-a/agenda/",
+        "meetings/2021-b/report/", "meetings/2021-b/checklist/", "meetings/2021-b/index/",
+        "guide/", "index/",
+    ]
+    report = index.ordered()[0]
+    assert report.filters() == {"kind": ["报告"], "year": ["2022"], "group": ["甲党组"]}
+    assert report.meta(0) == {"title": "meetings/2022-a/report.md", "meeting": "甲党组2022年度专题民主生活会", "kind": "报告", "number": "0"}
+    assert index.ordered()[4].filters() == {"kind": ["其他"], "year": ["2021"], "group": ["乙党组"]}
+    assert index.ordered()[5].filters() == {"kind": ["其他"]}
+
+
+def test_shards_never_split_a_meeting():
+    index = SearchIndex([meeting(f"m{n}", f"第{n}党组", 2021) for n in range(3)])
+    for n in range(3):
+        for kind in ("report", "agenda", "checklist", "index"):
+            index.add(f"meetings/m{n}/{kind}.md", f"meetings/m{n}/{kind}/", kind, "<p>会议</p>")
+    index.add("guide.md", "guide/", "使用说明", "<p>说明</p>")
+    shards = _shards(list(enumerate(index.ordered())), 6, first_shard=6)
+    assert [len(shard) for shard in shards] == [8, 5]
+    assert [sorted({page.meeting_id for _, page in shard}) for shard in shards] == [["m0", "m1"], ["", "m2"]]
+    assert [number for shard in shards for number, _ in shard] == list(range(13))
+
+
+def test_the_first_shard_is_small():
+    index = SearchIndex([meeting(f"m{n}", f"第{n}党组", 2021) for n in range(4)])
+    for n in range(4):
+        for kind in ("report", "agenda", "checklist", "index"):
+            index.add(f"meetings/m{n}/{kind}.md", f"meetings/m{n}/{kind}/", kind, "<p>会议</p>")
+    assert [len(shard) for shard in _shards(list(enumerate(index.ordered())), 8, first_shard=2)] == [4, 8, 4]
