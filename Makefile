@@ -21,7 +21,7 @@ ifdef RUNNER
 export PORTAL_RUNNER := $(RUNNER)
 endif
 
-.PHONY: serve build build-local test check status new schema pdf bench lock clean
+.PHONY: serve build build-local test check clean-text status new schema pdf bench lock clean
 
 # A missing or too old Python, or Debian's python3 without its venv module, is one line saying what to install.
 $(BUILD_STAMP): requirements/build.txt
@@ -55,6 +55,10 @@ test: $(TEST_STAMP)
 
 check: $(BUILD_STAMP)
 	$(BIN)/python -m macros.cli check
+
+# Removes the invisible characters the check refuses (pasted from PDF, Word or web pages) from the data files.
+clean-text: $(BUILD_STAMP)
+	$(BIN)/python -m macros.cli clean-text
 
 status: $(BUILD_STAMP)
 	$(BIN)/python -m macros.cli status $(ID)

@@ -172,6 +172,39 @@ def _remove_leftovers(site: Path) -> None:
                 shutil.rmtree(entry)
 
 
+def clean_text(root: Path = ROOT, out=sys.stdout) -> int:
+    """Remove the characters the check refuses (control, zero-width and direction characters, often
+    pasted from PDF, Word or web pages) from every meeting file and data/portal.yml, in place.
+
+    For files written before the check refused them; every other byte of a file stays as it was.
+    """
+    from .schema import INVISIBLE_CHARACTERS
+    from .yamlfile import FORBIDDEN_CHARACTERS, YamlFileError, decode
+
+    folder = root / "data" / "meetings"
+    paths = sorted(p for p in folder.glob("*.yml") if p.is_file() and not p.is_symlink()) if folder.is_dir() else []
+    settings = root / "data" / "portal.yml"
+    paths += [settings] if settings.is_file() and not settings.is_symlink() else []
+    changed = 0
+    for path in paths:
+        raw = path.read_bytes()
+        name = path.relative_to(root).as_posix()
+        try:
+            text = decode(raw, name)
+        except YamlFileError as exc:
+            print(exc.error, file=sys.stderr)
+            continue
+        bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+        cleaned = INVISIBLE_CHARACTERS.sub("", FORBIDDEN_CHARACTERS.sub("", text))
+        removed = len(text) - len(cleaned)
+        if removed:
+            path.write_text(bom + cleaned, encoding="utf-8")
+            changed += 1
+            print(f"{name}：删去 {removed} 个看不见的字符。", file=out)
+    print(f"共检查 {len(paths)} 个文件，改动 {changed} 个。请再运行 make check。", file=out)
+    return 0
+
+
 def check(root: Path = ROOT) -> int:
     started = time.perf_counter()
     try:
@@ -297,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build", help="build site/ atomically with --strict")
     commands.add_parser("check", help="validate every file under data/meetings/")
+    commands.add_parser("clean-text", help="remove control, zero-width and direction characters from the data files")
     status_parser = commands.add_parser("status", help="progress and missing items of each meeting")
     status_parser.add_argument("id", nargs="?", help="only this meeting")
     new_parser = commands.add_parser("new", help="write a new meeting file with every field present")
@@ -324,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         return new(args.id)
     if args.command == "pdf":
         return pdf()
+    if args.command == "clean-text":
+        return clean_text()
     if args.command == "schema":
         write_json_schema()
         return 0

@@ -12,7 +12,7 @@ import fnmatch
 import os
 from pathlib import Path
 
-from . import facts, placeholders
+from . import facts, placeholders, rectification
 from .errors import DataError, DataErrors
 from .schema import (
     Bool,
@@ -327,11 +327,13 @@ MEETING = Obj(
                     "addressee": Field(Text(), "主送机关，如“县委组织部”；填写后在正文前单列一行"),
                     "run_in_headings": Field(Bool(), "一级标题是否与正文接排，如“一、深入学习研讨。x月x日，……”", default=False),
                     "run_in_arrangement": Field(Bool(), "具体安排各项是否接排，如“（一）会议时间：2023年1月12日上午8:30。”", default=False),
+                    "previous_counts": Field(Bool(), "在报告所列议程的第一项中写明上年度整改完成情况（共几项、已完成几项）", default=False),
                 }
             ),
             "准备工作情况报告的行文",
             required=True,
         ),
+        **rectification.FIELDS,
     }
 )
 
@@ -349,6 +351,9 @@ SETTINGS = Obj(
             ),
             "各环节完成期限的默认值（会议日期前的天数），会议文件中的 deadlines 可以逐项改写",
             default=EMPTY,
+        ),
+        "meeting_report_days": Field(
+            Int(0, 365), "会议情况报告应在会议召开后几天内报送上级", default=rectification.DEFAULT_REPORT_DAYS
         ),
     }
 )
@@ -420,6 +425,7 @@ def _cross_check(meeting: Record, ctx: Context) -> None:
             ctx.error(member.line_of("name"), f"group.members[{index}].name", f"“{member.name}”重复出现。同名成员请加以区分（如“张伟（副县长）”）。")
         names.setdefault(member.name, index)
     by_name = {member.name: member for member in group.members if member.name}
+    rectification.check(meeting, by_name, ctx)
 
     talks = meeting.talks
     for index, talk in enumerate(talks.records if talks else []):
@@ -613,6 +619,7 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
         if meeting.id in first_seen:
             errors.append(DataError(meeting.source, meeting.line_of("id"), "id", f"编号“{meeting.id}”已在 {first_seen[meeting.id].source} 中使用。"))
         first_seen.setdefault(meeting.id, meeting)
+    errors.extend(rectification.link_years(meetings, complete=only is None))
     if errors:
         raise DataErrors(errors)
     meetings.sort(key=lambda m: (-m.year, m.group.name, m.id))

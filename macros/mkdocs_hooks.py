@@ -28,7 +28,7 @@ from macros import buildcache  # noqa: E402
 from macros.error_page import write_error_site  # noqa: E402
 from macros.errors import DataErrors  # noqa: E402
 from macros.docx_export import report_docx_from_html  # noqa: E402
-from macros.render import DOCUMENT_KINDS, Renderer, page_uris, word_file_name  # noqa: E402
+from macros.render import DOCUMENT_KINDS, Renderer, document_kinds, page_uris, word_file_name  # noqa: E402
 from macros.portal import Portal, build_date, preview_only  # noqa: E402
 from macros.search import PAGES_PER_SHARD, SearchIndex, SearchIndexError  # noqa: E402
 
@@ -129,11 +129,11 @@ def on_files(files, config):
         # links to them (the home page's) resolve exactly as in a full build.
         skipped = rendered is not None and meeting.id not in rendered
         inclusion = InclusionLevel.EXCLUDED if skipped else InclusionLevel.UNDEFINED
-        for kind in DOCUMENT_KINDS:
+        for kind in document_kinds(meeting):
             uri = f"meetings/{meeting.id}/{word_file_name(meeting.id, kind)}"
             files.append(File.generated(config, uri, content=b"", inclusion=inclusion))
         if skipped:
-            for src_uri in page_uris(meeting.id):
+            for src_uri in page_uris(meeting):
                 files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
     return files
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import DataError, DataErrors
 from .meeting import DEFAULT_LEAD_DAYS, load_data
-from .render import PAGE_KINDS, PAGE_TITLES, Renderer, meeting_name, meeting_pages
+from .render import AFTER_KINDS, PAGE_KINDS, PAGE_TITLES, Renderer, has_page, meeting_name, meeting_pages
 
 
 def preview_only() -> set[str] | None:
@@ -43,7 +43,8 @@ class Portal:
         if only and not meetings:
             raise DataErrors([DataError(f"data/meetings/{sorted(only)[0]}.yml", 0, "", "没有这个会议文件。请检查 ID。")])
         lead_days = {key: settings.lead_days[key] for key in DEFAULT_LEAD_DAYS}
-        return cls(root, meetings, Renderer(today=today or build_date(), lead_days=lead_days))
+        renderer = Renderer(today=today or build_date(), lead_days=lead_days, meeting_report_days=settings.meeting_report_days)
+        return cls(root, meetings, renderer)
 
     def pages(self, only: set[str] | None = None) -> dict[str, str]:
         """Every generated page: the meetings' pages and a page for each year the home page does not list.
@@ -67,7 +68,7 @@ class Portal:
         if meeting is None:
             return None
         links = []
-        for kind in PAGE_KINDS:
+        for kind in (*PAGE_KINDS, *(kind for kind in AFTER_KINDS if has_page(kind, meeting))):
             uri = f"meetings/{meeting.id}/{'index' if kind == 'overview' else kind}.md"
             links.append((PAGE_TITLES[kind], uri, uri == src_uri))
         return meeting_name(meeting), links

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import facts, placeholders, rules
+from . import facts, placeholders, rectification, rules
 from .text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
 
 
@@ -25,8 +25,11 @@ def word_file_name(meeting_id: str, kind: str = "report") -> str:
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_KINDS = ("overview", "report", "agenda", "checklist")
-DOCUMENT_KINDS = ("report", "agenda", "checklist")
-PAGE_TITLES = {"overview": "概况", "report": "准备工作情况报告", "agenda": "会议议程", "checklist": "准备工作清单"}
+# Pages a meeting has only once there is something to show: its rectification list, the meeting held.
+AFTER_KINDS = ("rectification", "meeting-report")
+DOCUMENT_KINDS = ("report", "agenda", "checklist", *AFTER_KINDS)
+PAGE_TITLES = {"overview": "概况", "report": "准备工作情况报告", "agenda": "会议议程", "checklist": "准备工作清单",
+               "rectification": "整改清单", "meeting-report": "会议情况报告"}
 _END_PUNCTUATION = "。；：！？，"
 WARNINGS_MARKER = "<!-- portal-warnings -->"
 # Where a document's <div> gets its draft attribute once the meeting's state is known.
@@ -116,6 +119,14 @@ def checklist_title_units(meeting) -> list[str]:
     return [meeting.group.name, f"{meeting.year}{meeting.year_style}", *_kind_units(meeting.kind), "准备工作清单"]
 
 
+def after_title_units(meeting, kind: str) -> list[str]:
+    """The title of the 整改清单, or of the 会议情况报告 in 公文 form (“……党组关于2021年度……召开情况的报告”)."""
+    year = f"{meeting.year}{meeting.year_style}"
+    if kind == "rectification":
+        return [meeting.group.name, year, *_kind_units(meeting.kind), "整改清单"]
+    return [meeting.report.issuer or meeting.group.name, "关于" + year, *_kind_units(meeting.kind), "召开情况的报告"]
+
+
 def column_groups(count: int, most: int = 4) -> list[list[int]]:
     """Column indexes ``0..count-1`` in as few groups of at most ``most`` as needed, sizes balanced."""
     groups = -(-count // most)
@@ -164,9 +175,11 @@ def meeting_name(meeting) -> str:
 class Renderer:
     """Turns loaded meetings into Markdown pages."""
 
-    def __init__(self, template_dir: Path = TEMPLATES, today: dt.date | None = None, lead_days: dict | None = None):
+    def __init__(self, template_dir: Path = TEMPLATES, today: dt.date | None = None, lead_days: dict | None = None,
+                 meeting_report_days: int = rectification.DEFAULT_REPORT_DAYS):
         self.today = today or dt.date.today()
         self.lead_days = lead_days
+        self.meeting_report_days = meeting_report_days
         self._checklists: dict = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(template_dir)),
@@ -188,6 +201,7 @@ class Renderer:
         )
         self.env.globals.update(
             paragraph=paragraph,
+            **self._rectification_globals(),
             report_title=report_title,
             meeting_name=meeting_name,
             secretary=facts.secretary,
@@ -205,10 +219,32 @@ class Renderer:
             report_title_units=report_title_units,
             agenda_title_units=agenda_title_units,
             checklist_title_units=checklist_title_units,
+            after_title_units=after_title_units,
             column_groups=column_groups,
             word_file_name=word_file_name,
         )
         self._raw: tuple = (None, {})
+
+    def _rectification_globals(self) -> dict:
+        """What the templates need of the rectification list, the meeting held and the previous year."""
+        return dict(
+            fact_text=facts.read,
+            previous_meeting=rectification.previous_meeting,
+            previous_counts=previous_counts,
+            previous_year=rectification.previous_year,
+            has_rectification_list=rectification.has_list,
+            rectification_counts=lambda meeting: rectification.counts(meeting.rectification),
+            rectification_by_member=rectification.by_member,
+            rectification_by_status=rectification.by_status,
+            open_rectification=lambda meeting: rectification.open_items(meeting.rectification),
+            overdue=lambda item: rectification.is_overdue(item, self.today),
+            overdue_count=lambda meeting: sum(rectification.is_overdue(item, self.today) for item in meeting.rectification),
+            is_held=rectification.is_held,
+            after_pages=lambda meeting: [(kind, f"{kind}.md") for kind in AFTER_KINDS if has_page(kind, meeting)],
+            attendance=rectification.attendance,
+            meeting_report_due=lambda meeting: rectification.report_due(meeting, self.meeting_report_days),
+            talks_held=lambda meeting: sum(talk.held for talk in rules.required_talks(meeting)),
+        )
 
     def _render(self, name: str, **context) -> str:
         return self.env.get_template(name).render(**context)
@@ -237,7 +273,7 @@ class Renderer:
         page = self._page_source(kind, meeting)
         if kind in DOCUMENT_KINDS:
             warnings = self.warnings(kind, meeting)
-            draft = self.is_draft(meeting)
+            draft = self.is_draft(meeting) if kind not in AFTER_KINDS else self.after_draft(kind, meeting)
             block = self._render("_warnings.md.j2", warnings=warnings, kind=kind, draft=draft) if warnings else ""
             page = page.replace(WARNINGS_MARKER, block, 1).replace(DRAFT_MARKER, DRAFT_ATTRIBUTE if draft else "", 1)
         return page
@@ -252,11 +288,18 @@ class Renderer:
         """Whether its documents print with the draft mark: unfinished, unless the file says to print as final."""
         return self.unfinished(meeting) and not meeting.print_as_final
 
+    def after_draft(self, kind: str, meeting) -> bool:
+        """A document of after the meeting is a draft while it shows placeholders (the preparation is over)."""
+        return bool(self._placeholders(kind, meeting)) and not meeting.print_as_final
+
     def _placeholders(self, kind: str, meeting) -> list[str]:
         return placeholders.find(self._page_source(kind, meeting).split("portal-document", 1)[-1])
 
     def warnings(self, kind: str, meeting) -> list[str]:
         """What stands between a document and the superior, said on screen only, naming the field to fill."""
+        if kind in AFTER_KINDS:
+            found = self._placeholders(kind, meeting)
+            return [f"{PAGE_TITLES[kind]}中还有未填写的内容：{'、'.join(found)}。"] if found else []
         checklist = self.checklist(meeting)
         missing = checklist.total - checklist.done_count
         warnings = []
@@ -338,16 +381,47 @@ def step_summary(entries) -> list[tuple[str, int, int]]:
     ]
 
 
-def page_uris(meeting_id: str) -> list[str]:
+def previous_counts(meeting) -> str:
+    """“（共8项，已完成4项，推进中3项）” when the group's previous meeting has a rectification list, else nothing."""
+    previous = rectification.previous_meeting(meeting)
+    if not rectification.has_list(previous):
+        return ""
+    return f"（{rectification.counts(previous.rectification).summary()}）"
+
+
+def has_page(kind: str, meeting) -> bool:
+    """The 整改清单 once the meeting has a rectification list, the 会议情况报告 once it is held; the rest always.
+
+    Before that the page is not made at all (no empty document) and no page links to it.
+    """
+    if kind == "rectification":
+        return rectification.has_list(meeting)
+    if kind == "meeting-report":
+        return rectification.is_held(meeting)
+    return True
+
+
+def document_kinds(meeting) -> list[str]:
+    """The meeting's documents (each printed and copied to Word): the three of the preparation, and the
+    整改清单 and the 会议情况报告 once the meeting has them."""
+    return [kind for kind in DOCUMENT_KINDS if has_page(kind, meeting)]
+
+
+def page_kinds(meeting) -> tuple[str, ...]:
+    """The meeting's pages: every preparation page, and the after-meeting ones it has."""
+    return PAGE_KINDS + tuple(kind for kind in AFTER_KINDS if has_page(kind, meeting))
+
+
+def page_uris(meeting) -> list[str]:
     """The generated pages of one meeting, as ``meeting_pages`` names them."""
-    return [f"meetings/{meeting_id}/{'index' if kind == 'overview' else kind}.md" for kind in PAGE_KINDS]
+    return [f"meetings/{meeting.id}/{'index' if kind == 'overview' else kind}.md" for kind in page_kinds(meeting)]
 
 
 def meeting_pages(meetings, renderer: Renderer) -> dict[str, str]:
     """Every generated page: ``meetings/<id>/<kind>.md`` → Markdown (the overview is index.md)."""
     pages: dict[str, str] = {}
     for meeting in meetings:
-        for kind in PAGE_KINDS:
+        for kind in page_kinds(meeting):
             name = "index" if kind == "overview" else kind
             pages[f"meetings/{meeting.id}/{name}.md"] = renderer.page(kind, meeting)
     return pages

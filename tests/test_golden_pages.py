@@ -7,7 +7,7 @@ import os
 import pytest
 
 from macros.docx_export import _page_html, _parse, block_text
-from macros.render import DRAFT_MARK, title_lines
+from macros.render import AFTER_KINDS, DRAFT_MARK, has_page, title_lines
 from tests.support import DATA, ROOT, load, renderer
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"
@@ -16,6 +16,8 @@ CASES = [
     ("2022-county-development-reform-bureau", "agenda"),
 ]
 PRINTED = [(path.stem, kind) for path in sorted(DATA.glob("*.yml")) for kind in ("agenda", "checklist")]
+# The 整改清单 and 会议情况报告 of every sample meeting that has them.
+PRINTED += [(meeting.id, kind) for meeting in load().values() for kind in AFTER_KINDS if has_page(kind, meeting)]
 
 
 def _check(golden, text):

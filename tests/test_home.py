@@ -41,7 +41,7 @@ def test_older_years_get_their_own_page(monkeypatch):
     assert list(pages) == ["years/2021.md"]
     page = pages["years/2021.md"]
     assert "(../meetings/2021-county-gov-office/checklist.md#next-steps)" in page
-    assert "县委常委" in page and "县发展和改革局党组" not in page
+    assert "县委常委" in page and "2022-county-development-reform-bureau" not in page
     assert "portal-filter__year" not in page
 
 

@@ -272,13 +272,15 @@
     }
 
     // Results are shown as soon as a shard holds some (the first shard holds the newest meetings),
-    // up to a page of them; the count follows when all shards are searched.
+    // up to a page of them; the count follows when all shards are searched. Until then the list
+    // is aria-busy, which screen readers (and the browser tests) wait for.
     async function run() {
       var query = input.value.trim();
       var ticket = ++latest;
       active = -1;
       if (!query) { clear(false); return; }
       panel.hidden = false;
+      list.setAttribute("aria-busy", "true");
       var fresh = true;
       await searchShards(query, async function (results, holds, last) {
         if (ticket !== latest) { return false; }
@@ -297,6 +299,7 @@
           status.textContent = "已找到 " + results.length + " 个页面，正在继续查找……";
         } else {
           status.textContent = results.length ? "找到 " + results.length + " 个页面" : "没有找到包含“" + query + "”的页面";
+          list.setAttribute("aria-busy", "false");
         }
         return true;
       });
@@ -306,6 +309,7 @@
       latest++;
       if (empty) { input.value = ""; }
       list.innerHTML = "";
+      list.setAttribute("aria-busy", "false");
       status.textContent = "";
       more.hidden = true;
       panel.hidden = true;

@@ -71,6 +71,8 @@ def served_site(tmp_path_factory):
     webroot = project / "www"
     site = webroot / SUB_PATH
     webroot.mkdir()
+    # Set for this build only, so that no later test of the session builds with them.
+    saved = dict(os.environ)
     os.environ.setdefault("PORTAL_TODAY", "2023-01-03")
     # The published address: the 404 page, served at any depth, finds styles and search through its path.
     os.environ.setdefault("PORTAL_SITE_URL", f"http://127.0.0.1/{SUB_PATH}/")
@@ -79,7 +81,8 @@ def served_site(tmp_path_factory):
     try:
         assert cli.build(project, site) == 0
     finally:
-        del os.environ["PORTAL_PAGES_PER_SHARD"]
+        os.environ.clear()
+        os.environ.update(saved)
     assert len(json.loads((site / "pagefind" / "shards.json").read_text())["shards"]) > 1
     handler = functools.partial(_QuietHandler, directory=str(webroot))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -9,11 +9,17 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from macros.pdf import print_with
+from macros.pdf import KINDS, print_with
 from macros.render import DRAFT_MARK
 
 RADICAL = re.compile(r"[\u2e80-\u2fdf]")
 CJK = re.compile(r"[\u2e80-\u2fdf\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def meeting_and_kind(stem: str) -> tuple[str, str]:
+    """“<id>-<kind>” split at the longest kind it ends with (“-meeting-report” before “-report”)."""
+    kind = max((kind for kind in KINDS if stem.endswith("-" + kind)), key=len)
+    return stem[: -len(kind) - 1], kind
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +35,7 @@ def printed(served_site, chromium, tmp_path_factory) -> dict[str, tuple[str, str
     page.emulate_media(media="print")
     texts = {}
     for pdf in written:
-        meeting, kind = pdf.stem.rsplit("-", 1)
+        meeting, kind = meeting_and_kind(pdf.stem)
         page.goto((site / "meetings" / meeting / kind / "index.html").resolve().as_uri(), wait_until="load")
         texts[pdf.name] = ("".join(p.extract_text() for p in PdfReader(pdf, strict=True).pages), page.inner_text("article"))
     context.close()
@@ -37,7 +43,7 @@ def printed(served_site, chromium, tmp_path_factory) -> dict[str, tuple[str, str
 
 
 def test_every_sample_meeting_has_its_pdfs(printed):
-    assert {name.rsplit("-", 1)[0] for name in printed} == {
+    assert {meeting_and_kind(name[: -len(".pdf")])[0] for name in printed} == {
         path.stem for path in (Path(__file__).parents[2] / "data" / "meetings").glob("*.yml")
     }
     assert any(name.endswith("-report.pdf") for name in printed)
