@@ -1,20 +1,25 @@
 """The build cache: rebuild only what an edit changed, and publish what a cold build would.
 
-Two caches live in ``.cache/portal/`` (git-ignored, deletable at any time):
+It lives in ``.cache/portal/`` (git-ignored, deletable at any time):
 
-* **Validated meetings**, one pickle per meeting file, keyed by the file's bytes, its name
-  and the loader's code: a file that did not change is not parsed and validated again.
-* **The last published site**: ``state.json`` records what the site in ``site/`` was built
-  from (the global key, each meeting file's hash) and each published file's size and time.
+* **Validated meetings** (``models/``), one pickle per meeting file, keyed by the file's bytes,
+  its name and the loader's code: a file that did not change is not parsed and validated again.
+* **Search shards** (``search/``): the files Pagefind wrote for one shard, keyed by that shard's
+  records (each page's terms, metadata and place), Pagefind's version and the search code. A shard
+  whose records did not change gets the bytes Pagefind wrote for them, without running Pagefind.
+* **The last published site**: ``state-<site>.json`` records what the site in ``site/`` was built
+  from (the global key, each meeting file's hash) and each published file's size and time;
+  ``published-<site>/`` what its MkDocs run left for the next one: each page's search record,
+  which meeting each meeting's pages cite (the group's previous one) and which it rendered.
 
 A warm build is allowed only when the global key (templates, overrides, hand-written pages,
 settings, the portal's code, every installed package's version, the build date) is unchanged,
-the same meeting files exist, and ``site/`` is still exactly what was published. Then only the
-changed meetings' pages and the home page are rendered (MkDocs with the other meetings' pages
-registered but excluded, so links resolve as in a full build), every other file is hard-linked
-from ``site/``, and only the search shards holding changed pages are indexed again. A meeting's
-pages depend on nothing but its own file and the global key; the home page lists every meeting
-and is always rendered again. On any doubt the caller builds cold.
+the same meeting files exist, and ``site/`` is still exactly what was published. Then MkDocs
+renders only the changed meetings, the meetings whose previous one changed or is another now,
+and the pages listing meetings (the other meetings' pages registered but excluded, so links
+resolve as in a full build); the search index is written from the fresh records of those pages
+and the recorded ones of the rest, through the shard cache; every other file is hard-linked from
+``site/``. On any doubt the caller builds cold.
 """
 
 from __future__ import annotations
@@ -34,7 +39,11 @@ from pathlib import Path
 
 CACHE_DIR = Path(".cache") / "portal"
 RENDER_ONLY = "PORTAL_RENDER_ONLY"
-"""Environment variable of a warm build's MkDocs run: the meeting ids whose pages are rendered."""
+"""Environment variable of a warm build's MkDocs run: the ids of the changed meeting files."""
+RUN_OUT = "PORTAL_CACHE_OUT"
+"""Environment variable of a cached MkDocs run: the folder it leaves its records in."""
+RUN_IN = "PORTAL_CACHE_IN"
+"""Environment variable of a warm build's MkDocs run: the records of the published site's run."""
 LISTING_PAGES = ("index.html",)
 LISTING_PREFIXES = ("years/",)
 """The pages that list meetings: rendered again by every warm build (all others depend on one meeting)."""
@@ -149,6 +158,142 @@ class ModelCache:
                 path.unlink(missing_ok=True)
 
 
+# What a cached MkDocs run reads and leaves (called by the MkDocs hooks).
+
+def _run_folder(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value and enabled() else None
+
+
+def previous_links(meetings) -> dict[str, str | None]:
+    """Each meeting's group's previous meeting (its pages cite that one's rectification list)."""
+    from .rectification import previous_meeting
+
+    links = {}
+    for meeting in meetings:
+        previous = previous_meeting(meeting)
+        links[meeting.id] = previous.id if previous is not None else None
+    return links
+
+
+def meetings_to_render(meetings) -> set[str] | None:
+    """The meetings a warm build's MkDocs run renders (None: every meeting, a cold build): the changed
+    ones, those whose previous meeting changed, and those whose previous meeting is another one now."""
+    changed = render_only()
+    if changed is None:
+        return None
+    folder = _run_folder(RUN_IN)
+    if folder is None:
+        raise RuntimeError("a warm build's MkDocs run needs the published site's records")
+    old = json.loads((folder / "links.json").read_text(encoding="utf-8"))
+    links = previous_links(meetings)
+    return {
+        meeting_id for meeting_id, previous in links.items()
+        if meeting_id in changed or previous in changed or meeting_id not in old or old[meeting_id] != previous
+    }
+
+
+def record_links(meetings) -> None:
+    folder = _run_folder(RUN_OUT)
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "links.json").write_text(json.dumps(previous_links(meetings), sort_keys=True), encoding="utf-8")
+
+
+def complete_search(index, rendered: set[str] | None) -> None:
+    """A warm run's search index: add the recorded pages it did not render (not of a rendered meeting)."""
+    if rendered is None:
+        return
+    folder = _run_folder(RUN_IN)
+    with (folder / "search.pickle").open("rb") as handle:
+        recorded = pickle.load(handle)
+    for src_uri, page in recorded:
+        parts = src_uri.split("/")
+        if parts[0] == "meetings" and len(parts) == 3 and parts[1] in rendered:
+            continue
+        if page.url not in index.pages:
+            index.restore(src_uri, page)
+
+
+def record_search(index, rendered: set[str] | None) -> None:
+    """Leave this run's search records, and the meetings it rendered, for the next warm build."""
+    folder = _run_folder(RUN_OUT)
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    records = [(index.sources[page.url], page) for page in index.ordered()]
+    (folder / "search.pickle").write_bytes(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
+    (folder / "rendered.json").write_text(json.dumps(None if rendered is None else sorted(rendered)), encoding="utf-8")
+
+
+def shard_indexer(root: Path):
+    """The function that indexes a search shard: through the shard cache, or Pagefind alone (cache off)."""
+    return ShardCache(root).index if enabled() else None
+
+
+class ShardCache:
+    """Pagefind's files for a shard, keyed by the shard's records, Pagefind's version and the search code.
+
+    Pagefind's command line writes the same bytes for the same records (the reason the portal uses it),
+    so a shard whose records did not change is copied from here rather than indexed again."""
+
+    def __init__(self, root: Path):
+        from . import search
+
+        self.folder = cache_dir(root) / "search"
+        self.code = _digest(metadata.version("pagefind").encode(), Path(search.__file__).read_bytes()).encode()
+        self.used: list[str] = []
+
+    def key(self, pages) -> str:
+        return _digest(self.code, pickle.dumps([(number, page) for number, page in pages], protocol=4))
+
+    def index(self, pages, output: Path) -> None:
+        from . import search
+
+        key = self.key(pages)
+        self.used.append(key)
+        cached = self.folder / key
+        if cached.is_dir():
+            try:
+                shutil.copytree(cached, output, dirs_exist_ok=True)
+                self._record_use()
+                return
+            except OSError:
+                shutil.rmtree(output, ignore_errors=True)
+        search._index_shard(pages, output)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = self.folder / f"{key}.{os.getpid()}.tmp"
+            shutil.rmtree(temporary, ignore_errors=True)
+            shutil.copytree(output, temporary)
+            os.replace(temporary, cached)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+        self._record_use()
+
+    def _record_use(self) -> None:
+        folder = _run_folder(RUN_OUT)
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "shards.json").write_text(json.dumps(self.used), encoding="utf-8")
+
+
+def prune_shards(root: Path) -> None:
+    """Remove the cached shards no published site's records name (and half-written ones)."""
+    folder = cache_dir(root) / "search"
+    if not folder.is_dir():
+        return
+    kept: set[str] = set()
+    for published in cache_dir(root).glob("published-*"):
+        try:
+            kept.update(json.loads((published / "shards.json").read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass
+    for entry in folder.iterdir():
+        if entry.name not in kept:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 def meeting_hashes(root: Path) -> dict[str, str] | None:
     """Each meeting file's hash, by its path under the root; None when the folder has a problem
     (a cold build reports it)."""
@@ -260,91 +405,81 @@ class Plan:
         self.timings[step] = now - self._last
         self._last = now
 
+    @property
+    def published(self) -> Path:
+        """What the published site's MkDocs run left for the next warm build."""
+        return cache_dir(self.root) / f"published-{self.site.name}"
+
+    @property
+    def run_folder(self) -> Path:
+        """Where this build's MkDocs run leaves its records (``published`` once it is published)."""
+        return cache_dir(self.root) / f"run-{self.site.name}"
+
+    def environment(self, env: dict) -> dict:
+        """The environment of this build's (cold) MkDocs run: where it leaves its records."""
+        if not enabled():
+            return env
+        shutil.rmtree(self.run_folder, ignore_errors=True)
+        return dict(env, **{RUN_OUT: str(self.run_folder)})
+
     def _warm(self, fresh: Path, changed: list[str], env: dict) -> bool:
-        from . import runner, search
+        from . import runner
 
         self._last = time.perf_counter()
-
         files: dict[str, list[int]] = self.state["files"]
-        # The changed meetings' pages and Word files, and the pages that list meetings (home, years).
-        replaced_prefixes = tuple(f"meetings/{meeting_id}/" for meeting_id in changed) + LISTING_PREFIXES
+        if "pagefind/shards.json" not in files or not all(
+            (self.published / name).is_file() for name in ("links.json", "search.pickle", "shards.json")
+        ):
+            self.reason = "没有上次生成的记录"
+            return False
+        if not changed:
+            # Only files added to site/ since (make pdf's) differ: the published files are the build.
+            self._link(files, fresh, ())
+            shutil.rmtree(self.run_folder, ignore_errors=True)
+            shutil.copytree(self.published, self.run_folder)
+            self._lap(f"link {len(files)} unchanged files")
+            return True
         scratch = cache_dir(self.root) / "scratch"
         shutil.rmtree(scratch, ignore_errors=True)
         try:
-            if changed:
-                command = runner.build_command(self.root / "mkdocs.yml", scratch, for_files=self.for_files)
-                result = subprocess.run(command, cwd=self.root, env=dict(env, **{RENDER_ONLY: ",".join(changed)}),
-                                        capture_output=True, text=True)
-                if result.returncode != 0:
-                    self.reason = "增量生成失败"
-                    return False
-                self._lap("render changed meetings and listing pages")
-                rendered = set(site_manifest(scratch))
-                wanted = {name for name in files if name.startswith(replaced_prefixes)} | set(LISTING_PAGES)
-                if not wanted <= rendered or any(
-                    name.startswith(replaced_prefixes) and name not in wanted for name in rendered
-                ):
-                    self.reason = "改动会议的页面文件与上次不同"
-                    return False
-            else:
-                wanted = set()
-            # Pagefind gives the same index for the same pages: only shards with a page that changed are indexed.
-            differing = {name for name in wanted if (scratch / name).read_bytes() != (self.site / name).read_bytes()}
-            shards = self._shards_to_index(files, differing)
-            if shards is None:
+            command = runner.build_command(self.root / "mkdocs.yml", scratch, for_files=self.for_files)
+            run_env = dict(self.environment(env), **{RENDER_ONLY: ",".join(changed), RUN_IN: str(self.published)})
+            result = subprocess.run(command, cwd=self.root, env=run_env, capture_output=True, text=True)
+            if result.returncode != 0:
+                self.reason = "增量生成失败"
                 return False
-            skipped = tuple(f"pagefind/{number}/" for number in shards)
-            for name in files:
-                if name in differing or name.startswith(skipped):
-                    continue
-                target = fresh / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(self.site / name, target)
-                except OSError:
-                    shutil.copy2(self.site / name, target)
-            for name in differing:
+            self._lap("render changed meetings and listing pages")
+            rendered_ids = json.loads((self.run_folder / "rendered.json").read_text(encoding="utf-8"))
+            # The rendered meetings' pages and Word files, the pages listing meetings (home, years), the index.
+            replaced = tuple(f"meetings/{meeting_id}/" for meeting_id in rendered_ids) + LISTING_PREFIXES + ("pagefind/",)
+            made = set(site_manifest(scratch))
+            wanted = {name for name in files if name.startswith(replaced)} | set(LISTING_PAGES)
+            fresh_names = {name for name in made if name.startswith(replaced)} | set(LISTING_PAGES)
+            # Pagefind names its files by their content: the index is taken whole from the run.
+            if {name for name in wanted ^ fresh_names if not name.startswith("pagefind/")} or "pagefind/shards.json" not in made:
+                self.reason = "改动会议的页面文件与上次不同"
+                return False
+            self._link(files, fresh, replaced)
+            for name in fresh_names:
                 target = fresh / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(scratch / name, target)
-            self._lap(f"link {len(files) - len(differing)} unchanged files")
-            if shards:
-                pages = search_pages(fresh)
-                groups = search._shards(fresh, pages, self._pages_per_shard())
-                for number in shards:
-                    search._index_shard(fresh, groups[number], fresh / "pagefind" / str(number))
-                self._lap(f"index search shards {sorted(shards)}")
+            self._lap(f"link {len(files) - len(fresh_names)} unchanged files, {len(rendered_ids)} meetings rendered")
             return True
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 
-    @staticmethod
-    def _pages_per_shard() -> int:
-        from . import search
-
-        return int(os.environ.get("PORTAL_PAGES_PER_SHARD", 0)) or search.PAGES_PER_SHARD
-
-    def _shards_to_index(self, files: dict, wanted: set[str]) -> set[int] | None:
-        """The numbers of the search shards holding a re-rendered page (empty: nothing to index)."""
-        from . import search
-
-        if "pagefind/shards.json" not in files:
-            return set()  # built without search: nothing to index
-        if not wanted:
-            return set()
-        if not hasattr(search, "index_site"):
-            # The index is now written from each page's content during the MkDocs run, not from the
-            # published files: re-indexing some shards needs the other pages' records (not cached yet).
-            self.reason = "搜索索引需要整体重建"
-            return None
-        pages = sorted(self.site / name for name in files if name.endswith(".html") and _is_search_page(name))
-        groups = search._shards(self.site, pages, self._pages_per_shard())
-        manifest = json.loads((self.site / "pagefind" / "shards.json").read_text(encoding="utf-8"))
-        if len(manifest.get("shards", [])) != len(groups):
-            self.reason = "搜索索引的分片与上次不同"
-            return None
-        wanted_paths = {self.site / name for name in wanted if name.endswith(".html")}
-        return {number for number, group in enumerate(groups) if wanted_paths & set(group)}
+    def _link(self, files: dict, fresh: Path, replaced: tuple) -> None:
+        """Hard-link the published files into ``fresh``, except the ones under ``replaced`` and the listing pages."""
+        for name in files:
+            if name.startswith(replaced) or (replaced and name in LISTING_PAGES):
+                continue
+            target = fresh / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(self.site / name, target)
+            except OSError:
+                shutil.copy2(self.site / name, target)
 
     def record(self) -> None:
         """Remember what the just published site was built from (only if the inputs did not move meanwhile)."""
@@ -361,6 +496,11 @@ class Plan:
                 "files": site_manifest(self.site),
                 "recorded": dt.datetime.now().isoformat(timespec="seconds"),
             }
+            if not self.run_folder.is_dir():
+                return
+            shutil.rmtree(self.published, ignore_errors=True)
+            os.replace(self.run_folder, self.published)
+            prune_shards(self.root)
             self.state_path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.state_path.with_suffix(".tmp")
             temporary.write_text(json.dumps(state), encoding="utf-8")
@@ -372,17 +512,4 @@ class Plan:
         """The published site is about to change outside the cache's knowledge."""
         if enabled():
             self.state_path.unlink(missing_ok=True)
-
-
-def _is_search_page(name: str) -> bool:
-    """Whether Pagefind indexes this page (the same choice as ``search.index_site``)."""
-    path = Path(name)
-    return "pagefind" not in path.parts and path.name != "404.html"
-
-
-def search_pages(site: Path) -> list[Path]:
-    """The pages Pagefind indexes, in the order the cold build shards them."""
-    return sorted(
-        path for path in site.rglob("*.html")
-        if _is_search_page(path.relative_to(site).as_posix())
-    )
+            shutil.rmtree(self.published, ignore_errors=True)

@@ -75,7 +75,7 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
         warm = plan.warm_build(fresh, env)
         if not warm:
             mkdocs = runner.build_command(root / "mkdocs.yml", fresh, for_files=for_files)
-            result = subprocess.run(mkdocs, cwd=root, env=env)
+            result = subprocess.run(mkdocs, cwd=root, env=plan.environment(env))
             if result.returncode != 0 or not (fresh / "index.html").is_file():
                 shutil.rmtree(fresh, ignore_errors=True)
                 if os.path.lexists(site):

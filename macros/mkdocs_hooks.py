@@ -57,7 +57,10 @@ def on_config(config):
     else:
         if cache is not None and only is None:
             cache.prune()
+            buildcache.record_links(portal.meetings)
     config["extra"]["portal"] = portal
+    # A warm build's run renders only some meetings (None: all of them).
+    config["extra"]["portal_render"] = buildcache.meetings_to_render(portal.meetings)
     return config
 
 
@@ -86,13 +89,18 @@ def on_post_build(config):
     """Write the Word copies, then the search index of the built pages (skipped when PORTAL_SEARCH=off)."""
     for uri, content in config["extra"]["portal_docx"].items():
         (Path(config.site_dir) / uri).write_bytes(content)
-    # A warm build's partial run: the build cache indexes the shards of the pages it splices in.
-    if _search_enabled() and buildcache.render_only() is None:
+    if _search_enabled():
+        # A warm build's run adds the recorded pages it did not render; shards of unchanged records
+        # come from the build cache.
+        index, rendered = config["extra"]["portal_search"], config["extra"]["portal_render"]
+        buildcache.complete_search(index, rendered)
         try:
             shard = int(os.environ.get("PORTAL_PAGES_PER_SHARD", 0)) or PAGES_PER_SHARD
-            config["extra"]["portal_search"].write(Path(config.site_dir) / "pagefind", shard)
+            root = Path(config.config_file_path).resolve().parent
+            index.write(Path(config.site_dir) / "pagefind", shard, buildcache.shard_indexer(root))
         except SearchIndexError as exc:
             raise Abort(str(exc)) from None
+        buildcache.record_search(index, rendered)
 
 
 def on_page_content(html, page, config, files):
@@ -119,7 +127,7 @@ def _search_enabled() -> bool:
 
 def on_files(files, config):
     portal = portal_for(config)
-    rendered = buildcache.render_only()
+    rendered = config["extra"]["portal_render"]
     for src_uri, markdown in portal.pages(rendered).items():
         files.append(File.generated(config, src_uri, content=markdown))
     # Word copies are written after their report page is rendered; registered now so links to them resolve.
