@@ -96,27 +96,55 @@ def code_key() -> str:
     return _digest(*parts)
 
 
-def global_key(root: Path, for_files: bool = False) -> str:
-    """Everything every page depends on: any change means a cold build."""
+KEY_PARTS = {
+    "templates": "模板",
+    "pages": "手写页面或主题",
+    "settings": "设置",
+    "code": "程序",
+    "packages": "软件包",
+    "date": "生成日期",
+}
+"""The parts of the global key, and how the build names a part that changed (the reason of a cold build)."""
+
+
+def key_parts(root: Path, for_files: bool = False) -> dict[str, str]:
+    """Everything every page depends on, in named parts: any change means a cold build."""
     from .portal import build_date
 
+    def files_digest(files: list[Path]) -> str:
+        parts = []
+        for path in files:
+            parts.append(path.relative_to(root).as_posix().encode())
+            parts.append(path.read_bytes() if path.is_file() else b"\0absent")
+        return _digest(*parts)
+
+    def tree(name: str) -> list[Path]:
+        return _tree_files(root / name) if (root / name).is_dir() else []
+
+    macros = tree("macros")
+    templates = [path for path in macros if path.suffix != ".py"]
+    data = root / "data"
+    settings = [root / name for name in _SOURCE_FILES]
+    if data.is_dir():
+        settings += [path for path in _tree_files(data) if "meetings" not in path.relative_to(data).parts[:1]]
+    environment = [f"{name}={os.environ.get(name, '')}".encode() for name in _ENV_INPUTS]
+    versions = sorted({f"{dist.metadata['Name']}=={dist.version}".lower() for dist in metadata.distributions()})
     # The portal's date (checklists, deadlines) and the UTC date MkDocs writes into sitemap.xml.
     utc_today = dt.datetime.now(dt.timezone.utc).date()
-    parts: list[bytes] = [sys.version.encode(), build_date().isoformat().encode(), utc_today.isoformat().encode()]
-    parts += [f"{name}={os.environ.get(name, '')}".encode() for name in _ENV_INPUTS]
-    parts.append(f"for_files={for_files}".encode())
-    versions = sorted({f"{dist.metadata['Name']}=={dist.version}".lower() for dist in metadata.distributions()})
-    parts.append("\n".join(versions).encode())
-    files = [root / name for name in _SOURCE_FILES]
-    for name in _SOURCE_DIRS:
-        files += _tree_files(root / name) if (root / name).is_dir() else []
-    data = root / "data"
-    if data.is_dir():
-        files += [path for path in _tree_files(data) if "meetings" not in path.relative_to(data).parts[:1]]
-    for path in files:
-        parts.append(path.relative_to(root).as_posix().encode())
-        parts.append(path.read_bytes() if path.is_file() else b"\0absent")
-    return _digest(*parts)
+    return {
+        "templates": files_digest(templates),
+        "pages": files_digest(tree("docs") + tree("overrides")),
+        "settings": _digest(files_digest(settings).encode(), f"for_files={for_files}".encode(), *environment),
+        "code": _digest(sys.version.encode(), files_digest([path for path in macros if path.suffix == ".py"]).encode()),
+        "packages": _digest("\n".join(versions).encode()),
+        "date": _digest(build_date().isoformat().encode(), utc_today.isoformat().encode()),
+    }
+
+
+def global_key(root: Path, for_files: bool = False) -> str:
+    """Everything every page depends on, as one digest."""
+    parts = key_parts(root, for_files)
+    return _digest(*(f"{name}={parts[name]}".encode() for name in KEY_PARTS))
 
 
 class ModelCache:
@@ -324,6 +352,7 @@ class Plan:
     site: Path
     for_files: bool = False
     key: str = ""
+    parts: dict[str, str] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
     state: dict | None = None
     reason: str = ""
@@ -341,7 +370,8 @@ class Plan:
         if not enabled():
             plan.reason = "已关闭生成缓存"
             return plan
-        plan.key = global_key(root, for_files)
+        plan.parts = key_parts(root, for_files)
+        plan.key = _digest(*(f"{name}={plan.parts[name]}".encode() for name in KEY_PARTS))
         plan.hashes = meeting_hashes(root)
         try:
             plan.state = json.loads(plan.state_path.read_text(encoding="utf-8"))
@@ -358,7 +388,9 @@ class Plan:
             self.reason = "没有上次生成的记录"
             return None
         if state.get("key") != self.key:
-            self.reason = "模板、页面、设置、程序、软件包或生成日期有改动"
+            old_parts = state.get("parts", {})
+            changed_parts = [KEY_PARTS[name] for name in KEY_PARTS if old_parts.get(name) != self.parts.get(name)]
+            self.reason = "、".join(changed_parts or ["模板、程序或设置"]) + "有改动"
             return None
         old = state.get("meetings", {})
         if self.hashes is None:
@@ -492,6 +524,7 @@ class Plan:
             state = {
                 "site": str(self.site.absolute()),
                 "key": self.key,
+                "parts": self.parts,
                 "meetings": self.hashes,
                 "files": site_manifest(self.site),
                 "recorded": dt.datetime.now().isoformat(timespec="seconds"),

@@ -14,6 +14,7 @@ from macros.meeting import load_meetings
 from tests.support import copy_project
 
 CHANGED = "2022-county-development-reform-bureau"
+PREVIOUS = "2021-county-development-reform-bureau"
 
 
 def site_bytes(site: Path) -> dict[str, bytes]:
@@ -84,6 +85,48 @@ def test_one_changed_meeting_is_built_warm(tmp_path, settings, capsys):
     build(project, capsys)
     change_fact(project)
     assert "只重新生成了有改动的部分" in build(project, capsys)
+
+
+def close_rectification_item(project: Path) -> None:
+    """Mark one item of the 2021 bureau meeting's rectification list done (the 2022 meeting cites its counts)."""
+    path = project / "data" / "meetings" / f"{PREVIOUS}.yml"
+    text = path.read_text(encoding="utf-8")
+    before = "    status: 推进中\n    evidence: 监管办法已起草，正在征求意见\n"
+    assert before in text
+    path.write_text(text.replace(before, "    status: 已完成\n    completed_on: 2022-10-20\n    evidence: 监管办法已印发\n"), encoding="utf-8")
+
+
+def test_a_meeting_citing_a_changed_one_is_rendered_again(tmp_path, settings, capsys):
+    project = fixture_project(tmp_path / "warm")
+    build(project, capsys)
+    agenda = f"meetings/{CHANGED}/agenda/index.html"
+    assert "已完成4项" in (project / "site" / agenda).read_text(encoding="utf-8")
+    close_rectification_item(project)
+    assert "只重新生成了有改动的部分" in build(project, capsys)
+    warm = site_bytes(project / "site")
+    assert "已完成5项" in warm[agenda].decode("utf-8")
+
+    reference = fixture_project(tmp_path / "cold")
+    close_rectification_item(reference)
+    build(reference, capsys)
+    cold = site_bytes(reference / "site")
+    assert sorted(warm) == sorted(cold)
+    assert [name for name in cold if warm[name] != cold[name]] == []
+
+
+@pytest.mark.parametrize(("path", "reason"), [
+    ("macros/templates/report.md.j2", "完整生成：模板有改动"),
+    ("macros/render.py", "完整生成：程序有改动"),
+    ("overrides/main.html", "完整生成：手写页面或主题有改动"),
+])
+def test_a_template_or_code_change_means_a_cold_build(tmp_path, settings, capsys, path, reason):
+    project = fixture_project(tmp_path / "project")
+    build(project, capsys)
+    changed = project / path
+    changed.write_text(changed.read_text(encoding="utf-8") + ("\n# edited\n" if path.endswith(".py") else "\n"), encoding="utf-8")
+    change_fact(project)
+    assert reason in build(project, capsys)
+    assert "已是最新" in build(project, capsys)
 
 
 def test_any_doubt_means_a_cold_build(tmp_path, settings, capsys):
