@@ -88,4 +88,4 @@ schema: $(BUILD_STAMP)
 	$(BIN)/python -m macros.cli schema
 
 bench: $(TEST_STAMP)
-	$(BIN)/python -m bench.run $(if $(QUICK),--quick)
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick) $(if $(CACHE),--cache-only)

@@ -320,8 +320,8 @@ def run(sizes: list[int], repeats: int, preview_repeats: int) -> None:
                   f"({', '.join(f'{t:.2f}' for t in times)})")
 
 
-def timed_publish(project: Path, env: dict) -> tuple[float, int, str]:
-    """Wall seconds, peak memory (MiB) and the last line of ``make build`` (python -m macros.cli build)."""
+def timed_publish(project: Path, env: dict) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds, peak memory (MiB) and the last line of ``make build`` (python -m macros.cli build)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen([sys.executable, "-m", "macros.cli", "build"], cwd=project, env=env, stdout=out, stderr=err)
@@ -332,7 +332,7 @@ def timed_publish(project: Path, env: dict) -> tuple[float, int, str]:
         if status != 0:
             raise RuntimeError(f"build of {project} failed:\n{err.read().decode()}")
         said = out.read().decode().strip().splitlines()[-1]
-    return elapsed, usage.ru_maxrss // 1024, said
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, said
 
 
 def site_digests(site: Path) -> dict[str, str]:
@@ -357,7 +357,7 @@ def loader_figures(project: Path) -> tuple[float, float]:
     return cold, warm
 
 
-def run_cache(count: int) -> None:
+def run_cache(count: int, plain: bool = False) -> None:
     """The build cache (``make build`` at ``count`` meetings): cold; warm with nothing changed; warm after one
     meeting file changed; after a template changed (a cold build, as any change of a template is)."""
     print(f"\n# build cache, N={count} (make build, atomic publish; load average {os.getloadavg()[0]:.1f} at start)")
@@ -375,6 +375,10 @@ def run_cache(count: int) -> None:
             # must publish the very bytes the warm build before it published.
             template.write_text("{#- bench: a template edit -#}\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
 
+        if plain:
+            # The plain MkDocs + Material site of the same pages, built once in this run (portal's venv).
+            run = timed_build(Path(sys.executable), make_plain(project, Path(scratch) / "plain"), Path(scratch) / "plain-site", ENV)
+            print(f"{'plain MkDocs + Material':<32} {run.wall:>7.2f} s {run.cpu:>7.2f} cpu s {run.mib:>6} MiB", flush=True)
         steps = [
             ("cold (no cache)", None),
             ("warm, nothing changed", None),
@@ -386,8 +390,8 @@ def run_cache(count: int) -> None:
         for label, edit in steps:
             if edit:
                 edit()
-            seconds, mib, said = timed_publish(project, CACHE_ENV)
-            print(f"{label:<32} {seconds:>7.2f} s {mib:>6} MiB  {said}", flush=True)
+            seconds, cpu, mib, said = timed_publish(project, CACHE_ENV)
+            print(f"{label:<32} {seconds:>7.2f} s {cpu:>7.2f} cpu s {mib:>6} MiB  {said}  (load {os.getloadavg()[0]:.1f})", flush=True)
             published[label] = site_digests(project / "site")
         warm, cold = published["warm, one meeting file changed"], published["a template changed"]
         differing = sorted(name for name in warm.keys() | cold.keys() if warm.get(name) != cold.get(name))
@@ -404,9 +408,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")])
     parser.add_argument("--repeats", type=int)
     parser.add_argument("--no-preview", action="store_true", help="skip the edit-to-preview measurement")
+    parser.add_argument("--cache-only", action="store_true",
+                        help="only the build cache section (at the largest size), with one plain MkDocs build of the same pages")
     args = parser.parse_args()
     sizes = args.sizes or ([10, 20] if args.quick else [10, 100, 1000])
     repeats = args.repeats or (5 if args.quick else 3)
+    if args.cache_only:
+        run_cache(sizes[-1], plain=True)
+        return
     run(sizes, repeats, preview_repeats=0 if args.no_preview else 3)
     run_cache(sizes[-1])
 
