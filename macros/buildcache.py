@@ -271,6 +271,8 @@ class ShardCache:
         self.folder = cache_dir(root) / "search"
         self.code = _digest(metadata.version("pagefind").encode(), Path(search.__file__).read_bytes()).encode()
         self.used: list[str] = []
+        self.indexed = 0
+        """How many shards Pagefind indexed (the others were copied from the cache)."""
 
     def key(self, pages) -> str:
         return _digest(self.code, pickle.dumps([(number, page) for number, page in pages], protocol=4))
@@ -289,6 +291,7 @@ class ShardCache:
             except OSError:
                 shutil.rmtree(output, ignore_errors=True)
         search._index_shard(pages, output)
+        self.indexed += 1
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary = self.folder / f"{key}.{os.getpid()}.tmp"
@@ -480,6 +483,11 @@ class Plan:
             if result.returncode != 0:
                 self.reason = "增量生成失败"
                 return False
+            if os.environ.get("PORTAL_BUILD_TIMES"):
+                # The MkDocs run's own figures (its total, the search index's share).
+                for line in result.stderr.splitlines():
+                    if line.startswith("  search index") or "Documentation built in" in line:
+                        print("  " + line.strip(), file=sys.stderr)
             self._lap("render changed meetings and listing pages")
             rendered_ids = json.loads((self.run_folder / "rendered.json").read_text(encoding="utf-8"))
             # The rendered meetings' pages and Word files, the pages listing meetings (home, years), the index.

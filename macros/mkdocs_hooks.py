@@ -14,6 +14,7 @@ import html as html_lib
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,14 +94,20 @@ def on_post_build(config):
         # A warm build's run adds the recorded pages it did not render; shards of unchanged records
         # come from the build cache.
         index, rendered = config["extra"]["portal_search"], config["extra"]["portal_render"]
+        started = time.perf_counter()
         buildcache.complete_search(index, rendered)
+        root = Path(config.config_file_path).resolve().parent
+        indexer = buildcache.shard_indexer(root)
         try:
             shard = int(os.environ.get("PORTAL_PAGES_PER_SHARD", 0)) or PAGES_PER_SHARD
-            root = Path(config.config_file_path).resolve().parent
-            index.write(Path(config.site_dir) / "pagefind", shard, buildcache.shard_indexer(root))
+            index.write(Path(config.site_dir) / "pagefind", shard, indexer)
         except SearchIndexError as exc:
             raise Abort(str(exc)) from None
         buildcache.record_search(index, rendered)
+        if os.environ.get("PORTAL_BUILD_TIMES") and indexer is not None:
+            cache = indexer.__self__
+            print(f"  search index of {len(index.pages)} pages, {cache.indexed} of {len(cache.used)} shards by Pagefind: "
+                  f"{time.perf_counter() - started:.2f} s", file=sys.stderr)
 
 
 def on_page_content(html, page, config, files):
