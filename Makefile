@@ -39,7 +39,8 @@ $(TEST_STAMP): requirements/test.txt $(BUILD_STAMP)
 	touch $@
 
 # `make serve ID=<id>` previews one meeting (and the home page): a saved change shows in about a second
-# even with thousands of meetings. Without ID the whole portal is served.
+# even with thousands of meetings. Without ID the whole portal is built into site/ as `make build` does
+# (only what changed, through the build cache) and served; each saved change rebuilds it and reloads the page.
 serve: $(BUILD_STAMP)
 	PORTAL_ONLY=$(ID) $(if $(ID),PORTAL_SEARCH=off) $(BIN)/python -m macros.adapters.cli serve --port $(PORT)
 
@@ -81,10 +82,10 @@ lock:
 	rm -rf $(LOCK_VENV)
 
 clean:
-	rm -rf site site.* .site.* site-local site-local.* .site-local.* .pytest_cache
+	rm -rf site site.* .site.* site-local site-local.* .site-local.* .pytest_cache .cache/portal
 
 schema: $(BUILD_STAMP)
 	$(BIN)/python -m macros.adapters.cli schema
 
 bench: $(TEST_STAMP)
-	$(BIN)/python -m bench.run $(if $(QUICK),--quick)
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick) $(if $(CACHE),--cache-only)

@@ -52,7 +52,9 @@ from macros.adapters import runner
 ROOT = Path(__file__).resolve().parent.parent
 REQUIREMENTS = ROOT / "bench" / "requirements.txt"
 VENVS = ROOT / ".bench-venvs"
-ENV = runner.environment(dict(os.environ, PORTAL_TODAY="2023-01-03", PYTHONDONTWRITEBYTECODE="1"))
+ENV = runner.environment(dict(os.environ, PORTAL_TODAY="2023-01-03", PYTHONDONTWRITEBYTECODE="1", PORTAL_CACHE="off"))
+"""Every comparison is of cold builds: the build cache is off except in ``run_cache``."""
+CACHE_ENV = {name: value for name, value in ENV.items() if name != "PORTAL_CACHE"}
 PORTAL = "portal"
 BASELINES = {"plain+jieba": True, "plain-nojieba": False}  # name: jieba installed
 
@@ -318,16 +320,104 @@ def run(sizes: list[int], repeats: int, preview_repeats: int) -> None:
                   f"({', '.join(f'{t:.2f}' for t in times)})")
 
 
+def timed_publish(project: Path, env: dict) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds, peak memory (MiB) and the last line of ``make build`` (python -m macros.adapters.cli build)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", "macros.adapters.cli", "build"], cwd=project, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        if status != 0:
+            raise RuntimeError(f"build of {project} failed:\n{err.read().decode()}")
+        said = out.read().decode().strip().splitlines()[-1]
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, said
+
+
+def site_digests(site: Path) -> dict[str, str]:
+    import hashlib
+
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in site.rglob("*") if p.is_file()}
+
+
+def loader_figures(project: Path) -> tuple[float, float]:
+    """Milliseconds a meeting file to load and validate: without the cache, and from it (files unchanged)."""
+    code = (
+        "import sys, time; from pathlib import Path; sys.path.insert(0, '.');"
+        "from macros.model.meeting import load_meetings; from macros.adapters.buildcache import ModelCache;"
+        "folder = Path('data/meetings'); n = len(list(folder.glob('*.yml')));"
+        "t = time.perf_counter(); load_meetings(folder, Path('.')); cold = time.perf_counter() - t;"
+        "load_meetings(folder, Path('.'), cache=ModelCache(Path('.')));"
+        "t = time.perf_counter(); load_meetings(folder, Path('.'), cache=ModelCache(Path('.'))); warm = time.perf_counter() - t;"
+        "print(1000 * cold / n, 1000 * warm / n)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=project, env=CACHE_ENV, capture_output=True, text=True, check=True).stdout
+    cold, warm = (float(x) for x in out.split())
+    return cold, warm
+
+
+def run_cache(count: int, plain: bool = False) -> None:
+    """The build cache (``make build`` at ``count`` meetings): cold; warm with nothing changed; warm after one
+    meeting file changed; after a template changed (a cold build, as any change of a template is)."""
+    print(f"\n# build cache, N={count} (make build, atomic publish; load average {os.getloadavg()[0]:.1f} at start)")
+    with tempfile.TemporaryDirectory(prefix="portal-bench-cache-") as scratch:
+        project = make_portal(Path(scratch) / "portal", count)
+        meeting = sorted((project / "data" / "meetings").glob("*.yml"))[count // 2]
+        template = project / "macros" / "templates" / "report.md.j2"
+        original = meeting.read_text(encoding="utf-8")
+
+        def edit_meeting():
+            meeting.write_text(re.sub(r"\n  forms: \d+", "\n  forms: 999", original, count=1), encoding="utf-8")
+
+        def edit_template():
+            # A comment that renders to nothing: the build is cold (the template's bytes changed) and
+            # must publish the very bytes the warm build before it published.
+            template.write_text("{#- bench: a template edit -#}\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
+
+        if plain:
+            # The plain MkDocs + Material site of the same pages, built once in this run (portal's venv).
+            run = timed_build(Path(sys.executable), make_plain(project, Path(scratch) / "plain"), Path(scratch) / "plain-site", ENV)
+            print(f"{'plain MkDocs + Material':<32} {run.wall:>7.2f} s {run.cpu:>7.2f} cpu s {run.mib:>6} MiB", flush=True)
+        steps = [
+            ("cold (no cache)", None),
+            ("warm, nothing changed", None),
+            ("warm, one meeting file changed", edit_meeting),
+            ("a template changed", edit_template),
+            ("warm, nothing changed", None),
+        ]
+        published = {}
+        for label, edit in steps:
+            if edit:
+                edit()
+            seconds, cpu, mib, said = timed_publish(project, CACHE_ENV)
+            print(f"{label:<32} {seconds:>7.2f} s {cpu:>7.2f} cpu s {mib:>6} MiB  {said}  (load {os.getloadavg()[0]:.1f})", flush=True)
+            published[label] = site_digests(project / "site")
+        warm, cold = published["warm, one meeting file changed"], published["a template changed"]
+        differing = sorted(name for name in warm.keys() | cold.keys() if warm.get(name) != cold.get(name))
+        print(f"warm build after one change == cold build of the same data: {'yes' if not differing else 'NO'}"
+              f" ({len(cold)} files compared{'; differ: ' + ', '.join(differing[:5]) if differing else ''})")
+        cold_ms, warm_ms = loader_figures(project)
+        print(f"{'load + validate a meeting file':<32} {cold_ms:>7.2f} ms without cache, {warm_ms:.2f} ms from the cache")
+        print(f"# load average {os.getloadavg()[0]:.1f} at end")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="N = 10 and 20, 5 runs each, for a check in a few minutes")
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")])
     parser.add_argument("--repeats", type=int)
     parser.add_argument("--no-preview", action="store_true", help="skip the edit-to-preview measurement")
+    parser.add_argument("--cache-only", action="store_true",
+                        help="only the build cache section (at the largest size), with one plain MkDocs build of the same pages")
     args = parser.parse_args()
     sizes = args.sizes or ([10, 20] if args.quick else [10, 100, 1000])
     repeats = args.repeats or (5 if args.quick else 3)
+    if args.cache_only:
+        run_cache(sizes[-1], plain=True)
+        return
     run(sizes, repeats, preview_repeats=0 if args.no_preview else 3)
+    run_cache(sizes[-1])
 
 
 if __name__ == "__main__":

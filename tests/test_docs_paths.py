@@ -11,8 +11,8 @@ from tests.support import ROOT
 
 DOCS = ["README.md", "docs/guide.md"]
 ROOTED = ("data", "macros", "docs", "overrides", "bench", "tests", ".ci", ".githooks")
-GENERATED = ("site/", "site-local/", "pagefind/", ".git/", ".bench-venvs/")
-SKIPPED_DIRS = {".git", ".venv", "site", "__pycache__", ".pytest_cache"}
+GENERATED = ("site/", "site-local/", "pagefind/", ".git/", ".cache/", ".bench-venvs/")
+SKIPPED_DIRS = {".git", ".venv", "site", "__pycache__", ".pytest_cache", ".cache"}
 
 
 def project_paths() -> set[str]:

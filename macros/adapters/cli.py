@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from macros.adapters import runner
+from macros.adapters import buildcache, runner
 from macros.model.errors import DataErrors
 from macros.model.meeting import MAX_ID_LENGTH, load_data
 from macros.model.text import cn_date
@@ -67,18 +67,31 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
         # A published site is always complete: never a focused preview, never without its search index.
         env.pop("PORTAL_ONLY", None)
         env.pop("PORTAL_SEARCH", None)
-        mkdocs = runner.build_command(root / "mkdocs.yml", fresh, for_files=for_files)
-        result = subprocess.run(mkdocs, cwd=root, env=env)
-        if result.returncode != 0 or not (fresh / "index.html").is_file():
-            shutil.rmtree(fresh, ignore_errors=True)
-            if os.path.lexists(site):
-                print(f"生成失败，{site.name}/ 保持原样未被改动。", file=sys.stderr)
-            else:
-                print(f"生成失败，{site.name}/ 尚未生成。", file=sys.stderr)
-            return result.returncode or 1
+        # Only what changed is built again when the build cache allows it; on any doubt, a cold build.
+        plan = buildcache.Plan.prepare(root, site, for_files=for_files)
+        if plan.up_to_date():
+            print(f"没有改动，{site.name}/ 已是最新。")
+            return 0
+        warm = plan.warm_build(fresh, env)
+        if not warm:
+            mkdocs = runner.build_command(root / "mkdocs.yml", fresh, for_files=for_files)
+            result = subprocess.run(mkdocs, cwd=root, env=plan.environment(env))
+            if result.returncode != 0 or not (fresh / "index.html").is_file():
+                shutil.rmtree(fresh, ignore_errors=True)
+                if os.path.lexists(site):
+                    print(f"生成失败，{site.name}/ 保持原样未被改动。", file=sys.stderr)
+                else:
+                    print(f"生成失败，{site.name}/ 尚未生成。", file=sys.stderr)
+                return result.returncode or 1
+        plan.forget()
         _publish(site, fresh)
         _remove_leftovers(site)
-    print(f"已生成到 {site.name}/。")
+        plan.record()
+    how = "只重新生成了有改动的部分" if warm else "完整生成" + (f"：{plan.reason}" if plan.reason else "")
+    print(f"已生成到 {site.name}/（{how}）。")
+    if os.environ.get("PORTAL_BUILD_TIMES"):
+        for step, seconds in plan.timings.items():
+            print(f"  {step}: {seconds:.2f} s", file=sys.stderr)
     return 0
 
 
@@ -314,6 +327,11 @@ def serve(port: int, root: Path = ROOT) -> int:
         except OSError:
             print(f"端口 {port} 已被占用（可能已有一个预览在运行）。请关掉它，或换一个端口，例如：make serve PORT={port + 1}", file=sys.stderr)
             return 2
+    if not os.environ.get("PORTAL_ONLY", "").strip():
+        # The whole portal: built into site/ as make build does (only what changed), served, rebuilt on each save.
+        from macros.adapters import preview
+
+        return preview.serve(root, port=port)
     try:
         return subprocess.run(runner.serve_command(root / "mkdocs.yml", port), cwd=root, env=runner.environment()).returncode
     except KeyboardInterrupt:
@@ -333,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("schema", help="write data/schema/meeting.schema.json from the schema")
     commands.add_parser("pdf", help="print every report, agenda and checklist of site/ to site/pdf/")
     commands.add_parser("build-local", help="build site-local/, whose links also work opened from a folder (file://)")
-    serve_parser = commands.add_parser("serve", help="preview with live reload on 127.0.0.1")
+    serve_parser = commands.add_parser("serve", help="preview with live reload on 127.0.0.1 (without PORTAL_ONLY: site/ built as make build does)")
     serve_parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
     try:

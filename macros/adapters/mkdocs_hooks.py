@@ -14,6 +14,7 @@ import html as html_lib
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,13 +23,14 @@ if str(ROOT) not in sys.path:
 
 from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
-from macros.outputs.error_page import write_error_site  # noqa: E402
+from macros.adapters import buildcache  # noqa: E402
 from macros.model.errors import DataErrors  # noqa: E402
 from macros.outputs.docx_export import report_docx_from_html  # noqa: E402
-from macros.outputs.render import DOCUMENT_KINDS, Renderer, document_kinds, word_file_name  # noqa: E402
+from macros.outputs.error_page import write_error_site  # noqa: E402
 from macros.outputs.portal import Portal, build_date, preview_only  # noqa: E402
+from macros.outputs.render import DOCUMENT_KINDS, Renderer, document_kinds, page_uris, word_file_name  # noqa: E402
 from macros.outputs.search import PAGES_PER_SHARD, SearchIndex, SearchIndexError  # noqa: E402
 
 
@@ -45,13 +47,21 @@ def on_startup(command, dirty):
 @event_priority(100)
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
+    only = preview_only()
+    cache = buildcache.ModelCache(root) if buildcache.enabled() else None
     try:
-        portal = Portal.load(root, only=preview_only())
+        portal = Portal.load(root, only=only, cache=cache)
     except DataErrors as exc:
         if os.environ.get("PORTAL_SERVING") != "1":
             raise Abort("\n" + exc.report()) from None
         portal = _show_errors(config, root, exc)
+    else:
+        if cache is not None and only is None:
+            cache.prune()
+            buildcache.record_links(portal.meetings)
     config["extra"]["portal"] = portal
+    # A warm build's run renders only some meetings (None: all of them).
+    config["extra"]["portal_render"] = buildcache.meetings_to_render(portal.meetings)
     return config
 
 
@@ -81,11 +91,23 @@ def on_post_build(config):
     for uri, content in config["extra"]["portal_docx"].items():
         (Path(config.site_dir) / uri).write_bytes(content)
     if _search_enabled():
+        # A warm build's run adds the recorded pages it did not render; shards of unchanged records
+        # come from the build cache.
+        index, rendered = config["extra"]["portal_search"], config["extra"]["portal_render"]
+        started = time.perf_counter()
+        buildcache.complete_search(index, rendered)
+        root = Path(config.config_file_path).resolve().parent
+        indexer = buildcache.shard_indexer(root)
         try:
             shard = int(os.environ.get("PORTAL_PAGES_PER_SHARD", 0)) or PAGES_PER_SHARD
-            config["extra"]["portal_search"].write(Path(config.site_dir) / "pagefind", shard)
+            index.write(Path(config.site_dir) / "pagefind", shard, indexer)
         except SearchIndexError as exc:
             raise Abort(str(exc)) from None
+        buildcache.record_search(index, rendered)
+        if os.environ.get("PORTAL_BUILD_TIMES") and indexer is not None:
+            cache = indexer.__self__
+            print(f"  search index of {len(index.pages)} pages, {cache.indexed} of {len(cache.used)} shards by Pagefind: "
+                  f"{time.perf_counter() - started:.2f} s", file=sys.stderr)
 
 
 def on_page_content(html, page, config, files):
@@ -112,13 +134,22 @@ def _search_enabled() -> bool:
 
 def on_files(files, config):
     portal = portal_for(config)
-    for src_uri, markdown in portal.pages().items():
+    rendered = config["extra"]["portal_render"]
+    for src_uri, markdown in portal.pages(rendered).items():
         files.append(File.generated(config, src_uri, content=markdown))
     # Word copies are written after their report page is rendered; registered now so links to them resolve.
     config["extra"]["portal_docx"] = {}
     for meeting in portal.meetings:
+        # A warm build renders only some meetings; the others' files are registered, excluded, so that
+        # links to them (the home page's) resolve exactly as in a full build.
+        skipped = rendered is not None and meeting.id not in rendered
+        inclusion = InclusionLevel.EXCLUDED if skipped else InclusionLevel.UNDEFINED
         for kind in document_kinds(meeting):
-            files.append(File.generated(config, f"meetings/{meeting.id}/{word_file_name(meeting.id, kind)}", content=b""))
+            uri = f"meetings/{meeting.id}/{word_file_name(meeting.id, kind)}"
+            files.append(File.generated(config, uri, content=b"", inclusion=inclusion))
+        if skipped:
+            for src_uri in page_uris(meeting):
+                files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
     return files
 
 

@@ -382,10 +382,11 @@ def load_settings(path: Path, root: Path) -> Record:
     return settings
 
 
-def load_data(root: Path, only: set[str] | None = None) -> tuple[Record, list[Record]]:
+def load_data(root: Path, only: set[str] | None = None, cache=None) -> tuple[Record, list[Record]]:
     """Settings and meetings of ``root/data``: every check the build makes on data, and only those.
 
     ``make check`` and the build both call this, so whatever passes the check builds.
+    ``cache``: see ``load_meetings``.
     """
     errors: list[DataError] = []
     settings = meetings = None
@@ -394,7 +395,7 @@ def load_data(root: Path, only: set[str] | None = None) -> tuple[Record, list[Re
     except DataErrors as exc:
         errors += exc.errors
     try:
-        meetings = load_meetings(root / "data" / "meetings", root, only)
+        meetings = load_meetings(root / "data" / "meetings", root, only, cache)
     except DataErrors as exc:
         errors += exc.errors
     if errors:
@@ -607,10 +608,12 @@ def _not_a_plain_file(path: Path) -> str:
     return ""
 
 
-def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None = None) -> list[Record]:
+def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None = None, cache=None) -> list[Record]:
     """Load every meeting under ``folder``; raise DataErrors with all problems of all files.
 
     ``only`` limits loading to the files of those ids (a focused preview of one meeting).
+    ``cache`` (a ``buildcache.ModelCache``) gives back a file validated before, unchanged, without
+    errors; only such files are stored in it.
 
     Meetings come back ordered by year (newest first), then by group name.
     """
@@ -622,13 +625,18 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
             if only is not None and path.stem not in only:
                 continue
             name = _display_name(path, root)
-            try:
-                tree = yamlfile.load(path, name)
-            except YamlFileError as exc:
-                errors.append(exc.error)
-                continue
-            meeting, file_errors = convert(tree, name)
-            errors.extend(file_errors)
+            data = path.read_bytes() if cache is not None else b""
+            meeting = cache.lookup(name, data) if cache is not None else None
+            if meeting is None:
+                try:
+                    tree = yamlfile.load(path, name)
+                except YamlFileError as exc:
+                    errors.append(exc.error)
+                    continue
+                meeting, file_errors = convert(tree, name)
+                errors.extend(file_errors)
+                if cache is not None and meeting is not None and not file_errors and path.read_bytes() == data:
+                    cache.store(name, data, meeting)
             if meeting is not None:
                 meetings.append(meeting)
     first_seen: dict[str, Record] = {}

@@ -59,6 +59,16 @@ class Record:
     def line_of(self, name: str) -> int:
         return self.lines.get(name, self.line)
 
+    def __reduce__(self):
+        # Pickled by the build cache; the default protocol would look up its hooks through __getattr__.
+        return (_record, (self._values, self.line, self.lines, self.source))
+
+
+def _record(values: dict[str, Any], line: int, lines: dict[str, int], source: str) -> Record:
+    record = Record(values, line, lines)
+    record.source = source
+    return record
+
 
 @dataclass(frozen=True)
 class Count:

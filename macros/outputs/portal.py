@@ -35,18 +35,23 @@ class Portal:
     renderer: Renderer | None = None
 
     @classmethod
-    def load(cls, root: Path, today: dt.date | None = None, only: set[str] | None = None) -> "Portal":
-        """Load ``root/data/meetings`` (or only the given ids); raises DataErrors listing every problem."""
-        settings, meetings = load_data(root, only)
+    def load(cls, root: Path, today: dt.date | None = None, only: set[str] | None = None, cache=None) -> "Portal":
+        """Load ``root/data/meetings`` (or only the given ids); raises DataErrors listing every problem.
+
+        ``cache``: a ``buildcache.ModelCache`` of validated meetings (files unchanged are not validated again)."""
+        settings, meetings = load_data(root, only, cache)
         if only and not meetings:
             raise DataErrors([DataError(f"data/meetings/{sorted(only)[0]}.yml", 0, "", "没有这个会议文件。请检查 ID。")])
         lead_days = {key: settings.lead_days[key] for key in DEFAULT_LEAD_DAYS}
         renderer = Renderer(today=today or build_date(), lead_days=lead_days, meeting_report_days=settings.meeting_report_days)
         return cls(root, meetings, renderer)
 
-    def pages(self) -> dict[str, str]:
-        """Every generated page: the meetings' pages and a page for each year the home page does not list."""
-        return {**meeting_pages(self.meetings, self.renderer), **self.renderer.year_pages(self.meetings)}
+    def pages(self, only: set[str] | None = None) -> dict[str, str]:
+        """Every generated page: the meetings' pages and a page for each year the home page does not list.
+
+        ``only``: the pages of these meetings and the year pages (a warm build; year pages list meetings)."""
+        meetings = self.meetings if only is None else [m for m in self.meetings if m.id in only]
+        return {**meeting_pages(meetings, self.renderer), **self.renderer.year_pages(self.meetings)}
 
     def home(self) -> str:
         return self.renderer.home(self.meetings)

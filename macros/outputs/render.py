@@ -427,11 +427,21 @@ def document_kinds(meeting) -> list[str]:
     return [kind for kind in DOCUMENT_KINDS if has_page(kind, meeting)]
 
 
+def page_kinds(meeting) -> tuple[str, ...]:
+    """The meeting's pages: every preparation page, and the after-meeting ones it has."""
+    return PAGE_KINDS + tuple(kind for kind in AFTER_KINDS if has_page(kind, meeting))
+
+
+def page_uris(meeting) -> list[str]:
+    """The generated pages of one meeting, as ``meeting_pages`` names them."""
+    return [f"meetings/{meeting.id}/{'index' if kind == 'overview' else kind}.md" for kind in page_kinds(meeting)]
+
+
 def meeting_pages(meetings, renderer: Renderer) -> dict[str, str]:
     """Every generated page: ``meetings/<id>/<kind>.md`` → Markdown (the overview is index.md)."""
     pages: dict[str, str] = {}
     for meeting in meetings:
-        for kind in PAGE_KINDS + tuple(kind for kind in AFTER_KINDS if has_page(kind, meeting)):
+        for kind in page_kinds(meeting):
             name = "index" if kind == "overview" else kind
             pages[f"meetings/{meeting.id}/{name}.md"] = renderer.page(kind, meeting)
     return pages

@@ -165,6 +165,8 @@ class SearchIndex:
     def __init__(self, meetings: list) -> None:
         self._meetings = {meeting.id: (rank, meeting) for rank, meeting in enumerate(meetings)}
         self.pages: dict[str, tuple[tuple, SearchPage]] = {}
+        self.sources: dict[str, str] = {}
+        """Each page's source (``meetings/<id>/report.md``), by its url: what the build cache records."""
 
     def add(self, src_uri: str, url: str, title: str, content_html: str) -> SearchPage:
         """Add a built page: ``src_uri`` is its source (``meetings/<id>/report.md``), ``url`` its address
@@ -184,19 +186,33 @@ class SearchIndex:
             )
             position = (0, rank, _KIND_ORDER.get(kind, len(_KIND_ORDER)))
         self.pages[url] = (position, page)
+        self.sources[url] = src_uri
         return page
+
+    def restore(self, src_uri: str, page: SearchPage) -> None:
+        """Add a page an earlier build recorded (a warm build does not render it again), in its place
+        among this build's meetings."""
+        parts = src_uri.split("/")
+        found = self._meetings.get(parts[1]) if parts[0] == "meetings" and len(parts) == 3 else None
+        position = (1, page.url, 0) if found is None else (0, found[0], _KIND_ORDER.get(page.kind, len(_KIND_ORDER)))
+        self.pages[page.url] = (position, page)
+        self.sources[page.url] = src_uri
 
     def ordered(self) -> list[SearchPage]:
         return [page for _, page in sorted(self.pages.values(), key=lambda item: item[0])]
 
-    def write(self, output: Path, pages_per_shard: int = PAGES_PER_SHARD) -> None:
+    def write(self, output: Path, pages_per_shard: int = PAGES_PER_SHARD, index_shard=None) -> None:
         """Write the Pagefind index of these pages to ``output`` (a folder the site serves)."""
-        write_index(self.ordered(), output, pages_per_shard)
+        write_index(self.ordered(), output, pages_per_shard, index_shard)
 
 
-def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PAGES_PER_SHARD) -> None:
+def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PAGES_PER_SHARD, index_shard=None) -> None:
     """Index ``pages`` (already in result order) into shards under ``output``, and write each page's
-    text to ``output/text/``; nothing is staged anywhere else."""
+    text to ``output/text/``; nothing is staged anywhere else.
+
+    ``index_shard(pages, folder)`` indexes one shard instead of Pagefind itself (the build cache's,
+    which gives a shard of unchanged records the bytes Pagefind wrote for them before)."""
+    index_shard = index_shard or _index_shard
     shutil.rmtree(output, ignore_errors=True)
     texts = output / "text"
     texts.mkdir(parents=True)
@@ -204,7 +220,7 @@ def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PA
         (texts / f"{number}.gz").write_bytes(gzip.compress(page.text.encode("utf-8"), mtime=0))
     shards = _shards(list(enumerate(pages)), pages_per_shard, min(pages_per_shard, FIRST_SHARD_PAGES))
     for number, shard in enumerate(shards):
-        _index_shard(shard, output / str(number))
+        index_shard(shard, output / str(number))
     offered: dict[str, set[str]] = {}
     for page in pages:
         for key, values in page.filters().items():
