@@ -42,32 +42,32 @@ $(TEST_STAMP): requirements/test.txt $(BUILD_STAMP)
 # even with thousands of meetings. Without ID the whole portal is built into site/ as `make build` does
 # (only what changed, through the build cache) and served; each saved change rebuilds it and reloads the page.
 serve: $(BUILD_STAMP)
-	PORTAL_ONLY=$(ID) $(if $(ID),PORTAL_SEARCH=off) $(BIN)/python -m macros.adapters.cli serve --port $(PORT)
+	@PORTAL_ONLY=$(ID) $(if $(ID),PORTAL_SEARCH=off) $(BIN)/python -m macros.adapters.cli serve --port $(PORT)
 
 build: $(BUILD_STAMP)
-	$(BIN)/python -m macros.adapters.cli build
+	@$(BIN)/python -m macros.adapters.cli build
 
 build-local: $(BUILD_STAMP)
-	$(BIN)/python -m macros.adapters.cli build-local
+	@$(BIN)/python -m macros.adapters.cli build-local
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 check: $(BUILD_STAMP)
-	$(BIN)/python -m macros.adapters.cli check
+	@$(BIN)/python -m macros.adapters.cli check
 
 # Removes the invisible characters the check refuses (pasted from PDF, Word or web pages) from the data files.
 clean-text: $(BUILD_STAMP)
-	$(BIN)/python -m macros.adapters.cli clean-text
+	@$(BIN)/python -m macros.adapters.cli clean-text
 
 status: $(BUILD_STAMP)
-	$(BIN)/python -m macros.adapters.cli status $(ID)
+	@$(BIN)/python -m macros.adapters.cli status $(ID)
 
 new: $(BUILD_STAMP)
-	$(BIN)/python -m macros.adapters.cli new $(ID)
+	@$(BIN)/python -m macros.adapters.cli new $(ID)
 
 pdf: build $(TEST_STAMP)
-	$(BIN)/python -m macros.adapters.cli pdf
+	@$(BIN)/python -m macros.adapters.cli pdf
 
 # Both locks from the .in files, resolved in a fresh environment by $(PYTHON): run it with the oldest
 # Python the portal supports (`make lock PYTHON=/usr/bin/python3` on Debian 12), so every pin installs there.

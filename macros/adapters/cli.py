@@ -332,6 +332,7 @@ def serve(port: int, root: Path = ROOT) -> int:
         from macros.adapters import preview
 
         return preview.serve(root, port=port)
+    print(f"预览地址：http://127.0.0.1:{port}/ （只预览会议 {os.environ['PORTAL_ONLY'].strip()} 和首页；保存修改后自动重新生成并刷新；按 Ctrl+C 停止）", flush=True)
     try:
         return subprocess.run(runner.serve_command(root / "mkdocs.yml", port), cwd=root, env=runner.environment()).returncode
     except KeyboardInterrupt:

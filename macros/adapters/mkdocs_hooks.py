@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import html as html_lib
+import logging
 import os
 import sys
 import tempfile
@@ -42,6 +43,11 @@ def portal_for(config) -> Portal:
 def on_startup(command, dirty):
     if command == "serve":
         os.environ["PORTAL_SERVING"] = "1"
+    # Office staff read the terminal: the macros plugin's and MkDocs' routine English notes on each
+    # build say nothing to them (warnings and errors still show; the command line says what was built).
+    if not os.environ.get("PORTAL_BUILD_TIMES"):
+        for name in ("mkdocs.plugins.mkdocs_macros", "mkdocs.commands.build"):
+            logging.getLogger(name).setLevel(logging.WARNING)
 
 
 @event_priority(100)
