@@ -18,6 +18,8 @@ gzip file of its own beside the index, fetched only for the results shown.
 
 from __future__ import annotations
 
+import base64
+import functools
 import gzip
 import html as html_lib
 import json
@@ -212,8 +214,77 @@ def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PA
     manifest = {
         "shards": [f"{number}/" for number in range(len(shards))],
         "filters": {key: sorted(values) for key, values in offered.items()},
+        "summary": shard_summaries([[page for _, page in shard] for shard in shards]),
     }
     (output / "shards.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
+
+SUMMARY_BITS_PER_PAIR = 8
+"""Bits of a shard's summary per character pair its pages hold (with 3 hashes, a pair the shard
+lacks is taken for present about once in 30; a query is usually two or more pairs)."""
+SUMMARY_HASHES = 3
+
+
+def shard_summaries(shards: list[list[SearchPage]]) -> dict:
+    """Which character pairs each shard's pages hold, as a Bloom filter a shard (base64), so that the
+    search box skips, without loading anything of it, a shard lacking a pair of the query: no page
+    there holds the whole query. A filter never says a pair the shard holds is missing; it may say a
+    missing pair is there (the shard is then searched and nothing is lost). Pairs held by every shard
+    are left out of the shards' filters and go to ``common``, checked first."""
+    held = [{token for page in shard for token in search_terms(page.text) if _is_pair(token)} for shard in shards]
+    common = set.intersection(*held) if len(held) > 1 else set()
+    return {
+        "hashes": SUMMARY_HASHES,
+        "common": _bloom(common),
+        "shards": [_bloom(tokens - common) for tokens in held],
+    }
+
+
+def shards_holding(summary: dict, query: str) -> list[bool]:
+    """For each shard, whether it may hold a page with every character pair of ``query`` (the Python
+    twin of the search box's ``shardsHolding``)."""
+    pairs = [token for token in query_tokens(query).split() if _is_pair(token)]
+    common = _decoded(summary["common"])
+    rare = [pair for pair in pairs if not _bloom_has(common, pair, summary["hashes"])]
+    return [all(_bloom_has(_decoded(bloom), pair, summary["hashes"]) for pair in rare) for bloom in summary["shards"]]
+
+
+@functools.lru_cache(maxsize=64)
+def _decoded(bloom: str) -> bytes:
+    return base64.b64decode(bloom)
+
+
+_PAIR = re.compile(r"c[0-9a-f]{10}")
+
+
+def _is_pair(token: str) -> bool:
+    return _PAIR.fullmatch(token) is not None
+
+
+def _fnv(text: str, seed: int) -> int:
+    """FNV-1a, 32 bits, of an ASCII token (the search box's ``fnv``)."""
+    value = seed
+    for byte in text.encode("ascii"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def _bloom_bits(token: str, size: int, hashes: int) -> list[int]:
+    first, second = _fnv(token, 0x811C9DC5), _fnv(token, 0x9747B28C) | 1
+    return [(first + number * second) % size for number in range(hashes)]
+
+
+def _bloom(tokens: set[str]) -> str:
+    size = max(8, -(-len(tokens) * SUMMARY_BITS_PER_PAIR // 8)) * 8
+    bits = bytearray(size // 8)
+    for token in sorted(tokens):
+        for bit in _bloom_bits(token, size, SUMMARY_HASHES):
+            bits[bit >> 3] |= 1 << (bit & 7)
+    return base64.b64encode(bytes(bits)).decode("ascii")
+
+
+def _bloom_has(bits: bytes, token: str, hashes: int) -> bool:
+    return all(bits[bit >> 3] & (1 << (bit & 7)) for bit in _bloom_bits(token, len(bits) * 8, hashes))
 
 
 def _shards(
