@@ -207,6 +207,8 @@ def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PA
     shards = _shards(list(enumerate(pages)), pages_per_shard, min(pages_per_shard, FIRST_SHARD_PAGES))
     for number, shard in enumerate(shards):
         _index_shard(shard, output / str(number))
+    for number in range(1, len(shards)):
+        _share_engine(output / str(number))
     offered: dict[str, set[str]] = {}
     for page in pages:
         for key, values in page.filters().items():
@@ -285,6 +287,19 @@ def _bloom(tokens: set[str]) -> str:
 
 def _bloom_has(bits: bytes, token: str, hashes: int) -> bool:
     return all(bits[bit >> 3] & (1 << (bit & 7)) for bit in _bloom_bits(token, len(bits) * 8, hashes))
+
+
+ENGINE_SHARED = b"pagefind_dcd"
+"""What a shard after the first holds in place of Pagefind's WebAssembly engine. The search box loads
+the engine once, from the first shard, and every shard's instance uses it (Pagefind's engine module
+is loaded once a page and an instance asking again gets that one); a shard's own copy (68 KB, the
+same bytes in every shard) would be downloaded and unpacked once more for each shard searched. This
+marker is what Pagefind reads as an uncompressed, empty file."""
+
+
+def _share_engine(shard: Path) -> None:
+    for engine in shard.glob("wasm.*.pagefind"):
+        engine.write_bytes(ENGINE_SHARED)
 
 
 def _shards(

@@ -186,10 +186,15 @@
     }
 
     // Shard 0's bundle is imported; the other shards are further instances of the same engine,
-    // made only when a search reaches them.
+    // made only when a search reaches them. The instances share one WebAssembly module, which
+    // shard 0's loads (the other shards hold only a marker in its place, see macros/search.py
+    // ENGINE_SHARED): an instance is made only once the one before it is ready (an empty search
+    // waits for that), shard 0's first.
+    var ready = Promise.resolve();
     function engine(number) {
+      if (number > 0) { engine(0); }
       if (!engines[number]) {
-        engines[number] = (async function () {
+        engines[number] = ready.then(async function () {
           var shards = (await loadManifest()).shards;
           var first = await import(new URL(shards[0] + "pagefind.js", indexUrl).href);
           // Pagefind's web worker did not start in Chromium here, and waiting for it costs 5 s.
@@ -201,8 +206,10 @@
             options.basePath = new URL(shards[number], indexUrl).pathname;
             made = first.createInstance(options);
           }
+          await made.search("");
           return made;
-        })();
+        });
+        ready = engines[number].catch(function () {});
       }
       return engines[number];
     }
