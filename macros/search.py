@@ -233,7 +233,7 @@ def shard_summaries(shards: list[list[SearchPage]]) -> dict:
     there holds the whole query. A filter never says a pair the shard holds is missing; it may say a
     missing pair is there (the shard is then searched and nothing is lost). Pairs held by every shard
     are left out of the shards' filters and go to ``common``, checked first."""
-    held = [{token for page in shard for token in search_terms(page.text) if _is_pair(token)} for shard in shards]
+    held = [_pair_tokens(shard) for shard in shards]
     common = set.intersection(*held) if len(held) > 1 else set()
     return {
         "hashes": SUMMARY_HASHES,
@@ -254,6 +254,15 @@ def shards_holding(summary: dict, query: str) -> list[bool]:
 @functools.lru_cache(maxsize=64)
 def _decoded(bloom: str) -> bytes:
     return base64.b64decode(bloom)
+
+
+def _pair_tokens(pages: list[SearchPage]) -> set[str]:
+    """The character pairs of ``pages``' texts as tokens (each pair once: the pages' terms share most)."""
+    pairs: set[tuple[str, str]] = set()
+    for page in pages:
+        for run in _CJK_RUN.findall(page.text):
+            pairs.update(zip(run, run[1:]))
+    return {pair_token(*pair) for pair in pairs}
 
 
 _PAIR = re.compile(r"c[0-9a-f]{10}")
