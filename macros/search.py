@@ -57,7 +57,8 @@ PAGES_PER_SHARD = 1000
 so the index is written in shards of about this many pages, each by its own Pagefind process.
 Shards follow the order of results (newest meetings first): the search box searches them one
 after the other and shows results as soon as a shard holds some
-(``pagefind/shards.json`` lists the shards and the values of each filter)."""
+(``pagefind/shards.json`` lists the shards, the values of each filter and a summary of the
+character pairs each shard holds, by which shards that cannot hold a query are skipped)."""
 FIRST_SHARD_PAGES = 100
 """The first shard is small: the time Pagefind takes grows with the pages a query's common
 character pairs occur on, and the first results of a common phrase are found in it."""
