@@ -4,7 +4,7 @@
 # Python 3.11.2 to 3.13 (with its venv module) and git.
 #
 #   make test PYTHON=/usr/bin/python3 VENV=.venv-debian   another Python, in its own environment
-#   make build RUNNER=properdocs                          the second runner (see macros/runner.py)
+#   make build RUNNER=properdocs                          the second runner (see macros/adapters/runner.py)
 #   make serve PORT=8001                                  another port
 
 PYTHON ?= python3
@@ -41,32 +41,32 @@ $(TEST_STAMP): requirements/test.txt $(BUILD_STAMP)
 # `make serve ID=<id>` previews one meeting (and the home page): a saved change shows in about a second
 # even with thousands of meetings. Without ID the whole portal is served.
 serve: $(BUILD_STAMP)
-	PORTAL_ONLY=$(ID) $(if $(ID),PORTAL_SEARCH=off) $(BIN)/python -m macros.cli serve --port $(PORT)
+	PORTAL_ONLY=$(ID) $(if $(ID),PORTAL_SEARCH=off) $(BIN)/python -m macros.adapters.cli serve --port $(PORT)
 
 build: $(BUILD_STAMP)
-	$(BIN)/python -m macros.cli build
+	$(BIN)/python -m macros.adapters.cli build
 
 build-local: $(BUILD_STAMP)
-	$(BIN)/python -m macros.cli build-local
+	$(BIN)/python -m macros.adapters.cli build-local
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 check: $(BUILD_STAMP)
-	$(BIN)/python -m macros.cli check
+	$(BIN)/python -m macros.adapters.cli check
 
 # Removes the invisible characters the check refuses (pasted from PDF, Word or web pages) from the data files.
 clean-text: $(BUILD_STAMP)
-	$(BIN)/python -m macros.cli clean-text
+	$(BIN)/python -m macros.adapters.cli clean-text
 
 status: $(BUILD_STAMP)
-	$(BIN)/python -m macros.cli status $(ID)
+	$(BIN)/python -m macros.adapters.cli status $(ID)
 
 new: $(BUILD_STAMP)
-	$(BIN)/python -m macros.cli new $(ID)
+	$(BIN)/python -m macros.adapters.cli new $(ID)
 
 pdf: build $(TEST_STAMP)
-	$(BIN)/python -m macros.cli pdf
+	$(BIN)/python -m macros.adapters.cli pdf
 
 # Both locks from the .in files, resolved in a fresh environment by $(PYTHON): run it with the oldest
 # Python the portal supports (`make lock PYTHON=/usr/bin/python3` on Debian 12), so every pin installs there.
@@ -84,7 +84,7 @@ clean:
 	rm -rf site site.* .site.* site-local site-local.* .site-local.* .pytest_cache
 
 schema: $(BUILD_STAMP)
-	$(BIN)/python -m macros.cli schema
+	$(BIN)/python -m macros.adapters.cli schema
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick)

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.generate import generate
-from macros import runner
+from macros.adapters import runner
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIREMENTS = ROOT / "bench" / "requirements.txt"
@@ -148,7 +148,7 @@ def make_plain(portal: Path, target: Path) -> Path:
     # sys.modules to a scratch folder that the next size no longer has).
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from macros.portal import Portal
+    from macros.outputs.portal import Portal
 
     loaded = Portal.load(portal)
     shutil.copytree(portal / "overrides", target / "overrides")

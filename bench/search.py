@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from macros.pdf import CHROMIUM_ARGS
+from macros.outputs.pdf import CHROMIUM_ARGS
 
 ENGINES = {
     "pagefind": {
@@ -49,7 +49,7 @@ def serve(site: Path):
 
 def page_texts(site: Path) -> dict[str, str]:
     """Each page's URL path and the text a reader reads in its content."""
-    from macros.search import page_text
+    from macros.outputs.search import page_text
 
     texts = {}
     for path in site.rglob("index.html"):

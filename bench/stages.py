@@ -8,6 +8,11 @@ CPU). What is left of a whole build is MkDocs' own work, which
 the plain baselines of ``bench.run`` do too.
 
     python -m bench.stages 1000
+    python -m bench.stages 1000 --load-and-render --repeats 5   # only the first two steps, medians
+
+With ``--load-and-render`` no site is built: only loading and rendering are timed, each
+``--repeats`` times (the median and the range are printed), which is what a change to the
+loader or the templates needs to compare against the code before it.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import argparse
 import os
 import re
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -31,18 +37,39 @@ def clock(label: str, action):
     return result
 
 
+def load_and_render(project: Path, portal_class, repeats: int) -> None:
+    """CPU time of loading and of rendering, each repeated: median, fastest and slowest."""
+    loads, renders = [], []
+    for _ in range(repeats):
+        cpu = time.process_time()
+        portal = portal_class.load(project)
+        loads.append(time.process_time() - cpu)
+        cpu = time.process_time()
+        portal.pages()
+        renders.append(time.process_time() - cpu)
+    count = len(portal.meetings)
+    for label, times in (("load and check the meeting files", loads), (f"render {count} meetings' Markdown pages", renders)):
+        print(f"{label:<52} cpu median {statistics.median(times):7.2f} s ({min(times):.2f}–{max(times):.2f}, {repeats} runs)"
+              f"   {1000 * statistics.median(times) / count:6.2f} ms a meeting", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("count", type=int, help="meetings to generate")
+    parser.add_argument("--load-and-render", action="store_true", help="time only loading and rendering, without building the site")
+    parser.add_argument("--repeats", type=int, default=1, help="runs of loading and of rendering (median and range printed)")
     args = parser.parse_args()
     os.environ.update(ENV)
-    from macros.docx_export import report_docx_from_html
-    from macros.portal import Portal
-    from macros.search import SearchPage, page_text, write_index
+    from macros.outputs.docx_export import report_docx_from_html
+    from macros.outputs.portal import Portal
+    from macros.outputs.search import SearchPage, page_text, write_index
 
     print(f"# {args.count} meetings, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d %H:%M %Z')}")
     with tempfile.TemporaryDirectory(prefix="portal-stages-") as scratch:
         project = make_portal(Path(scratch) / "portal", args.count)
+        if args.load_and_render:
+            load_and_render(project, Portal, args.repeats)
+            return
         site = Path(scratch) / "site"
         whole = timed_build(Path(sys.executable), project, site, ENV)
         print(f"{'whole build (mkdocs build, with Pagefind)':<52} cpu {whole.cpu:7.2f} s   wall {whole.wall:7.2f} s   peak {whole.mib} MiB")

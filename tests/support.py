@@ -11,8 +11,8 @@ from pathlib import Path
 
 import markdown
 
-from macros.meeting import load_meetings
-from macros.render import Renderer
+from macros.model.meeting import load_meetings
+from macros.outputs.render import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "meetings"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.errors import DataErrors
-from macros.meeting import load_data
+from macros.model.errors import DataErrors
+from macros.model.meeting import load_data
 
 CASES = Path(__file__).parent / "golden" / "errors"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-from macros import cli
-from macros.errors import DataErrors
-from macros.meeting import load_data
+from macros.adapters import cli
+from macros.model.errors import DataErrors
+from macros.model.meeting import load_data
 from tests.support import DATA, copy_project
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from macros import facts
+from macros.model import facts
 from tests.support import ROOT
 
 DOCS = ["README.md", "docs/guide.md"]

@@ -8,7 +8,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from macros.docx_export import report_blocks, report_docx
+from macros.outputs.docx_export import report_blocks, report_docx
 from tests.support import ROOT, load, renderer, squeeze
 
 SEED_A = ROOT / "tests" / "golden" / "seeds" / "report-a-county-gov-office-2021.txt"

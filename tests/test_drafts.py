@@ -6,8 +6,8 @@ import io
 
 from docx import Document
 
-from macros.docx_export import report_docx
-from macros.render import DRAFT_ATTRIBUTE, DRAFT_MARK, Renderer, column_groups, title_lines
+from macros.outputs.docx_export import report_docx
+from macros.outputs.render import DRAFT_ATTRIBUTE, DRAFT_MARK, Renderer, column_groups, title_lines
 from tests.support import DATA, TODAY, load
 
 READY = "2023-county-audit-bureau"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from macros.error_page import TITLE, error_page, write_error_site
-from macros.errors import DataError, DataErrors
+from macros.outputs.error_page import TITLE, error_page, write_error_site
+from macros.model.errors import DataError, DataErrors
 from tests.support import ROOT, markdown_to_html
 
 ERRORS = DataErrors([
@@ -16,8 +16,8 @@ def test_error_page_lists_file_line_field_and_message_escaped():
     page = error_page(ERRORS)
     assert "render_macros: false" in page
     html = markdown_to_html(page)
-    assert "<td>data/meetings/a.yml</td><td>20</td><td><code>group.members[1].post</code></td><td>必填字段没有填写：职务</td>" in html
-    assert "<td>data/meetings/b.yml</td><td>—</td><td>—</td><td>文件不是合法的 YAML：&lt;缩进&gt; 有误</td>" in html
+    assert '<td data-label="文件">data/meetings/a.yml</td><td data-label="行号">20</td><td data-label="字段"><code>group.members[1].post</code></td><td>必填字段没有填写：职务</td>' in html
+    assert '<td data-label="文件">data/meetings/b.yml</td><td data-label="行号">—</td><td data-label="字段">—</td><td>文件不是合法的 YAML：&lt;缩进&gt; 有误</td>' in html
     assert "共有 2 处" in html
 
 

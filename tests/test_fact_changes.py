@@ -1,7 +1,7 @@
 """One fact lives in one field: changing it changes every page that shows it."""
 
 
-from macros.render import PAGE_KINDS
+from macros.outputs.render import PAGE_KINDS
 from tests.support import DATA, ROOT, load, renderer
 
 
@@ -54,7 +54,7 @@ def test_report_warns_on_screen_about_unsupported_readiness_and_placeholders():
 
 
 def test_focused_preview_loads_only_the_named_meeting():
-    from macros.portal import Portal
+    from macros.outputs.portal import Portal
 
     portal = Portal.load(ROOT, only={"2021-county-gov-office"})
     assert [m.id for m in portal.meetings] == ["2021-county-gov-office"]

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from macros.docx_export import _page_html, _parse, block_text
-from macros.render import AFTER_KINDS, DRAFT_MARK, has_page, title_lines
+from macros.outputs.docx_export import _page_html, _parse, block_text
+from macros.outputs.render import AFTER_KINDS, DRAFT_MARK, has_page, title_lines
 from tests.support import DATA, ROOT, load, renderer
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"

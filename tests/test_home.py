@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from macros import render
+from macros.outputs import render
 from tests.support import load, markdown_to_html, html_text, renderer, squeeze
 
 

@@ -12,9 +12,11 @@ import time
 
 import pytest
 
-from macros import cli, docx_export, yamlfile
-from macros.errors import DataErrors
-from macros.meeting import convert, load_data
+from macros.adapters import cli
+from macros.outputs import docx_export
+from macros.model import yamlfile
+from macros.model.errors import DataErrors
+from macros.model.meeting import convert, load_data
 from tests.support import DATA, copy_project, load, renderer
 
 SAMPLE = (DATA / "2021-county-gov-office.yml").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import unicodedata
 
 from pypdf import PdfReader
 
-from macros.pdf_text import (
+from macros.outputs.pdf_text import (
     BLOCK,
     RADICALS,
     cmap_mappings,

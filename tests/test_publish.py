@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from macros import cli
+from macros.adapters import cli
 from tests.support import ROOT, copy_project
 
 ENV = {"NO_MKDOCS_2_WARNING": "true", "PATH": "/usr/bin:/bin", "PORTAL_TODAY": "2023-01-03", "PYTHONDONTWRITEBYTECODE": "1"}
-BUILD = "import sys; from pathlib import Path; from macros import cli; sys.exit(cli.build(Path(sys.argv[1])))"
+BUILD = "import sys; from pathlib import Path; from macros.adapters import cli; sys.exit(cli.build(Path(sys.argv[1])))"
 KILLED_BUILD = """
 import os, sys
 from pathlib import Path
-from macros import cli
+from macros.adapters import cli
 swap, when = cli._swap, sys.argv[2]
 def killed_swap(link, site):
     if when == "after":
@@ -162,7 +162,7 @@ def test_a_build_without_meeting_files_fails_and_keeps_the_site(project, capsys)
 
 
 def test_search_staging_stays_outside_the_site(tmp_path, monkeypatch):
-    from macros.search import SearchPage, write_index
+    from macros.outputs.search import SearchPage, write_index
 
     site = tmp_path / "site.1"
     site.mkdir()

@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from macros import rectification
-from macros.docx_export import report_blocks
-from macros.errors import DataErrors
-from macros.render import Renderer, meeting_pages
+from macros.model import rectification
+from macros.outputs.docx_export import report_blocks
+from macros.model.errors import DataErrors
+from macros.outputs.render import Renderer, meeting_pages
 from tests.support import DATA, load, renderer
 
 EARLIER = "2021-county-development-reform-bureau"
@@ -55,7 +55,7 @@ def test_later_year_states_the_earlier_years_counts_computed_from_the_earlier_fi
 
 def test_report_states_the_counts_only_where_the_office_opts_in(tmp_path):
     later = load()[LATER]
-    assert "第一项议程：由局长王建国同志通报县发展和改革局党组班子2021年民主生活会整改措施落实情况（共8项" in renderer().page("report", later)
+    assert "第一项议程：由局长王建国同志通报县发展和改革局党组班子2021年度专题民主生活会整改措施落实情况（共8项" in renderer().page("report", later)
     folder = copy_bureau(tmp_path, edit_later=("  previous_counts: true", "  previous_counts: false"))
     plain = load(folder, tmp_path)[LATER]
     page = renderer().page("report", plain)
@@ -176,7 +176,7 @@ def test_meeting_report_due_date_goes_on_the_checklist_once_held(tmp_path):
 
 
 def test_meeting_report_days_is_a_portal_setting(tmp_path):
-    from macros.portal import Portal
+    from macros.outputs.portal import Portal
 
     root = tmp_path
     shutil.copytree(DATA, root / "data" / "meetings")
@@ -198,7 +198,7 @@ def test_home_counts_open_rectification_items_per_group():
 def word_copy(kind: str, meeting_id: str = EARLIER, edit=None, tmp_path=None):
     from docx import Document
 
-    from macros.docx_export import report_docx
+    from macros.outputs.docx_export import report_docx
 
     meeting = load()[meeting_id] if edit is None else load(copy_bureau(tmp_path, edit_earlier=edit), tmp_path)[meeting_id]
     return Document(io.BytesIO(report_docx(renderer().page(kind, meeting))))
@@ -233,7 +233,7 @@ def test_a_meeting_report_with_placeholders_is_marked_draft(tmp_path):
 
 
 def test_the_meeting_menu_lists_the_pages_after_the_meeting_where_they_exist():
-    from macros.portal import Portal
+    from macros.outputs.portal import Portal
     from tests.support import ROOT
 
     portal = Portal.load(ROOT, today=dt.date(2023, 1, 3))
@@ -241,3 +241,50 @@ def test_the_meeting_menu_lists_the_pages_after_the_meeting_where_they_exist():
     assert [(title, current) for title, _, current in links][-2:] == [("整改清单", True), ("会议情况报告", False)]
     _, links = portal.meeting_links(f"meetings/{LATER}/index.md")
     assert [title for title, _, _ in links] == ["概况", "准备工作情况报告", "会议议程", "准备工作清单"]
+
+
+def test_after_the_meeting_the_next_step_is_report_then_list_then_rectification(tmp_path):
+    from macros.rules.after_meeting import AfterStep, next_step
+
+    today = dt.date(2023, 1, 3)
+    earlier, later = load()[EARLIER], load()[LATER]
+    # Held, reported, 3 items open: carry them out; due at the earliest open deadline (推进中, 2022-10-31).
+    assert next_step(earlier, today) == AfterStep("落实整改", "rectification", dt.date(2022, 10, 31), True)
+    assert next_step(earlier, dt.date(2022, 7, 1)) == AfterStep("落实整改", "rectification", dt.date(2022, 10, 31), False)
+    unreported = load(copy_bureau(tmp_path / "a", edit_earlier=("  reported_on: 2022-01-26\n", "")), tmp_path / "a")[EARLIER]
+    assert next_step(unreported, today) == AfterStep("报送会议情况报告", "meeting-report", dt.date(2022, 1, 29), True)
+    assert next_step(unreported, dt.date(2022, 1, 20), report_days=10) == AfterStep("报送会议情况报告", "meeting-report", dt.date(2022, 1, 24), False)
+    folder = copy_bureau(tmp_path / "b")
+    path = folder / f"{EARLIER}.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("\n# 整改清单")] + "\n", encoding="utf-8")
+    no_list = load(folder, tmp_path / "b")[EARLIER]
+    assert not no_list.rectification
+    assert next_step(no_list, today) == AfterStep("制定整改清单", None)
+    folder = copy_bureau(tmp_path / "c")
+    path = folder / f"{EARLIER}.yml"
+    text = path.read_text(encoding="utf-8")
+    for status in rectification.OPEN_STATUSES:
+        text = text.replace(f"    status: {status}\n", "    status: 已完成\n    completed_on: 2022-12-20\n")
+    path.write_text(text, encoding="utf-8")
+    done = load(folder, tmp_path / "c")[EARLIER]
+    assert not rectification.open_items(done.rectification)
+    assert next_step(done, today) is None
+    # Not held: nothing before its date (2023-01-12), then it is to be recorded.
+    assert next_step(later, today) is None
+    assert next_step(later, dt.date(2023, 1, 13)) == AfterStep("填写会议召开情况", None)
+
+
+def test_a_held_meeting_shows_as_held_on_the_home_page_with_what_follows():
+    home = renderer().home(list(load().values()))
+    row = next(line for line in home.splitlines() if f"meetings/{EARLIER}/index.md" in line)
+    cells = [cell.strip() for cell in row.strip("|").split(" | ")]
+    assert cells[1] == "2022年1月14日"
+    assert cells[2] == '<span class="portal-state portal-state--held">已召开</span>'
+    assert cells[3] == f"[落实整改](meetings/{EARLIER}/rectification.md)<br><small><strong>2022年10月31日（已逾期）</strong></small>"
+    assert f"· [会议情况报告](meetings/{EARLIER}/meeting-report.md)" in cells[4]
+    later_row = next(line for line in home.splitlines() if f"meetings/{LATER}/index.md" in line)
+    assert "已召开" not in later_row and "会议情况报告" not in later_row
+    earlier_only = renderer().home([load()[EARLIER]])
+    summary = earlier_only.split("</section>")[0]
+    assert "<strong>1</strong> 个已召开" in summary and "<strong>0</strong> 个已就绪" in summary and "<strong>0</strong> 个尚未就绪" in summary

@@ -10,9 +10,11 @@ import textwrap
 
 import pytest
 
-from macros import facts, placeholders, rules, yamlfile
-from macros.errors import DataErrors
-from macros.meeting import convert
+from macros.model import facts, placeholders
+from macros.rules import preparation as rules
+from macros.model import yamlfile
+from macros.model.errors import DataErrors
+from macros.model.meeting import convert
 from tests.support import document_text, markdown_to_html, renderer, squeeze
 
 NAME = "data/meetings/t.yml"

@@ -8,9 +8,11 @@ import textwrap
 
 import pytest
 
-from macros import placeholders, rules, yamlfile
-from macros.errors import DataErrors
-from macros.meeting import convert
+from macros.model import placeholders
+from macros.rules import preparation as rules
+from macros.model import yamlfile
+from macros.model.errors import DataErrors
+from macros.model.meeting import convert
 
 NAME = "data/meetings/t.yml"
 
@@ -167,7 +169,7 @@ def test_agenda_rounds_follow_rank_order():
 def test_make_status_prints_the_next_steps_of_the_checklist():
     import io
 
-    from macros import cli
+    from macros.adapters import cli
     from tests.support import ROOT
 
     out = io.StringIO()
@@ -185,8 +187,8 @@ def test_make_status_prints_the_next_steps_of_the_checklist():
 def test_make_status_lists_what_the_checklist_page_lists(monkeypatch):
     import io
 
-    from macros import cli
-    from macros.portal import Portal
+    from macros.adapters import cli
+    from macros.outputs.portal import Portal
     from tests.support import ROOT
 
     monkeypatch.setenv("PORTAL_TODAY", "2023-01-03")
@@ -283,3 +285,21 @@ def test_a_material_reads_the_same_in_every_table():
         if len(cells) == 3 and "张志强个人" in cells[0]:
             rows[cells[0]] = cells[1].strip("*")
     assert rows == {"张志强个人对照检查材料": "书记已审阅", "张志强个人材料经书记审阅后修改完善": "书记已审阅"}
+
+
+def test_make_status_says_a_held_meeting_is_held_and_what_follows(monkeypatch):
+    import io
+
+    from macros.adapters import cli
+    from tests.support import ROOT
+
+    monkeypatch.setenv("PORTAL_TODAY", "2023-01-03")
+    out = io.StringIO()
+    assert cli.status("2021-county-development-reform-bureau", root=ROOT, out=out) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "县发展和改革局党组2021年度专题民主生活会（2021-county-development-reform-bureau）：已召开（截至2023年1月3日）"
+    assert lines[1] == "  会议时间：2022年1月14日（已召开）"
+    assert lines[2] == "  会后：下一步是落实整改；期限：2022年10月31日（已逾期）"
+    out = io.StringIO()
+    cli.status("2022-county-development-reform-bureau", root=ROOT, out=out)
+    assert "会后" not in out.getvalue()  # its date (2023-01-12) is still ahead

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from macros import cli, runner
+from macros.adapters import cli, runner
 from tests.support import copy_project
 
 GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')

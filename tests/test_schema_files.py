@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from macros import cli
-from macros.errors import DataErrors
-from macros.meeting import load_meetings
+from macros.adapters import cli
+from macros.model.errors import DataErrors
+from macros.model.meeting import load_meetings
 from tests.support import DATA, ROOT, load
 
 
@@ -76,3 +76,20 @@ def fill_required_leaves(lines: list[str]) -> list[str]:
         stack.append((depth, required))
         out.append(line)
     return out
+
+
+def test_new_takes_the_year_from_an_id_that_starts_with_one(tmp_path):
+    import datetime as dt
+
+    folder = tmp_path / "data" / "meetings"
+    folder.mkdir(parents=True)
+    assert cli.new("2024-county-gov-office", root=tmp_path) == 0
+    assert cli.new("county-audit-bureau", root=tmp_path) == 0
+    assert cli.new("12345-group", root=tmp_path) == 0
+
+    def year_line(name: str) -> str:
+        return next(line for line in (folder / f"{name}.yml").read_text(encoding="utf-8").splitlines() if line.startswith("year:"))
+
+    assert year_line("2024-county-gov-office").startswith("year: 2024 ")
+    assert year_line("county-audit-bureau").startswith(f"year: {dt.date.today().year} ")
+    assert year_line("12345-group").startswith(f"year: {dt.date.today().year} ")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from types import SimpleNamespace
 
-from macros.search import (
+from macros.outputs.search import (
     SearchIndex, SearchPage, _shards, char_token, page_text, pair_token, query_tokens, shard_summaries, shards_holding,
 )
 
@@ -82,7 +82,7 @@ def test_the_first_shard_is_small():
 
 def sample_index() -> SearchIndex:
     """The sample meetings' pages, as search knows them."""
-    from macros.render import meeting_pages
+    from macros.outputs.render import meeting_pages
     from tests.support import load, markdown_to_html, renderer
 
     meetings = list(load().values())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from macros import cli, runner
+from macros.adapters import cli, runner
 from tests.support import ROOT, copy_project, document_text, html_text, squeeze
 
 SEED_A = ROOT / "tests" / "golden" / "seeds" / "report-a-county-gov-office-2021.txt"

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from macros.text import book_title, cn_date, cn_join, cn_numeral, markdown_text, tidy_text
+from macros.model.text import book_title, cn_date, cn_join, cn_numeral, markdown_text, tidy_text
 
 
 @pytest.mark.parametrize(
@@ -61,8 +61,8 @@ def test_markdown_text_cannot_make_markup():
 
 
 def test_cn_month_day_names_a_day_within_the_year_and_keeps_a_placeholder_as_written():
-    from macros.placeholders import rough_date
-    from macros.text import cn_month_day
+    from macros.model.placeholders import rough_date
+    from macros.model.text import cn_month_day
 
     assert cn_month_day(dt.date(2021, 11, 5)) == "11月5日"
     assert cn_month_day(rough_date("12月x日")) == "12月x日"

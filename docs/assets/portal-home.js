@@ -12,9 +12,8 @@
     var mark = row.querySelector(".portal-state");
     var value = state.value;
     if (!mark || !value) return true;
-    var ready = mark.classList.contains("portal-state--ready");
-    if (value === "ready") return ready;
-    if (value === "open") return !ready;
+    var done = mark.classList.contains("portal-state--ready") || mark.classList.contains("portal-state--held");
+    if (value === "open") return !done;
     return mark.classList.contains("portal-state--" + value);
   }
 

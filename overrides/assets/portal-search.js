@@ -1,4 +1,4 @@
-// The portal's search box in the site header. The index (Pagefind, written by macros/search.py)
+// The portal's search box in the site header. The index (Pagefind, written by macros/outputs/search.py)
 // holds character-pair tokens; the query is turned into the same tokens here, so any Chinese
 // word inside a sentence is found. Results show excerpts cut from each page's real text (a small
 // file beside the index), with the query marked; opening one marks the query on that page.
@@ -10,12 +10,12 @@
 
   function hex(ch) { return ("0000" + ch.codePointAt(0).toString(16)).slice(-5); }
 
-  // A filter value as the index holds it (macros/search.py filter_token): filters are index terms.
+  // A filter value as the index holds it (macros/outputs/search.py filter_token): filters are index terms.
   function filterToken(key, value) {
     return "f" + key[0] + Array.from(value).map(hex).join("") + "z";
   }
 
-  // The query as the index holds it (macros/search.py has the Python twin). With ``cover``, a run
+  // The query as the index holds it (macros/outputs/search.py has the Python twin). With ``cover``, a run
   // of COVER_FROM characters or more keeps only every other pair (and the last), enough to find
   // a long phrase at half the work; results are then checked against all its pairs.
   var COVER_FROM = 8;
@@ -37,13 +37,13 @@
     return out.join(" ");
   }
 
-  // FNV-1a, 32 bits, of an ASCII token (macros/search.py _fnv).
+  // FNV-1a, 32 bits, of an ASCII token (macros/outputs/search.py _fnv).
   function fnv(text, value) {
     for (var i = 0; i < text.length; i++) { value = Math.imul(value ^ text.charCodeAt(i), 0x01000193) >>> 0; }
     return value;
   }
 
-  // Whether a Bloom filter of shards.json's summary may hold a token (macros/search.py _bloom_has).
+  // Whether a Bloom filter of shards.json's summary may hold a token (macros/outputs/search.py _bloom_has).
   function bloomHas(bits, token, hashes) {
     var size = bits.length * 8;
     var first = fnv(token, 0x811c9dc5);
@@ -64,7 +64,7 @@
 
   // For each shard, whether it may hold a page with every character pair of the query: a shard
   // whose summary lacks one of them is skipped without loading anything of it
-  // (macros/search.py shards_holding is the Python twin).
+  // (macros/outputs/search.py shards_holding is the Python twin).
   function shardsHolding(summary, query) {
     if (!summary.decoded) {
       summary.decoded = { common: decodeBits(summary.common), shards: summary.shards.map(decodeBits) };
@@ -187,7 +187,7 @@
 
     // Shard 0's bundle is imported; the other shards are further instances of the same engine,
     // made only when a search reaches them. The instances share one WebAssembly module, which
-    // shard 0's loads (the other shards hold only a marker in its place, see macros/search.py
+    // shard 0's loads (the other shards hold only a marker in its place, see macros/outputs/search.py
     // ENGINE_SHARED): an instance is made only once the one before it is ready (an empty search
     // waits for that), shard 0's first.
     var ready = Promise.resolve();
@@ -274,7 +274,7 @@
       return url.pathname + url.search;
     }
 
-    // Results arrive in meeting order (see macros/search.py); a meeting's pages share one group.
+    // Results arrive in meeting order (see macros/outputs/search.py); a meeting's pages share one group.
     function renderItems(pages, query) {
       pages.forEach(function (page) {
         var name = page.meta.meeting || "";
@@ -292,7 +292,7 @@
       });
     }
 
-    // A page's plain text (written gzip-compressed beside the index by macros/search.py).
+    // A page's plain text (written gzip-compressed beside the index by macros/outputs/search.py).
     async function pageText(page) {
       var response = await fetch(new URL("text/" + page.meta.number + ".gz", indexUrl));
       var bytes = new Uint8Array(await response.arrayBuffer());

@@ -14,8 +14,8 @@ import threading
 
 import pytest
 
-from macros import cli
-from macros.pdf import CHROMIUM_ARGS, find_chromium
+from macros.adapters import cli
+from macros.outputs.pdf import CHROMIUM_ARGS, find_chromium
 from tests.support import copy_project
 
 SUB_PATH = "portal"

@@ -10,9 +10,11 @@ from urllib.parse import urlparse
 
 import pytest
 
-from macros import rules
-from macros.portal import Portal
-from macros.text import cn_date
+from macros.model import rectification
+from macros.rules import after_meeting
+from macros.rules import preparation as rules
+from macros.outputs.portal import Portal
+from macros.model.text import cn_date
 from tests.support import ROOT, squeeze
 
 VIEWPORTS = [(1280, 900), (390, 844)]
@@ -67,26 +69,41 @@ def test_home_shows_each_meeting_date_status_and_next_step(served_site, page):
     portal = sample_portal()
     for meeting in portal.meetings:
         checklist = portal.renderer.checklist(meeting)
+        after = after_meeting.next_step(meeting, portal.renderer.today, portal.renderer.meeting_report_days)
+        held = rectification.is_held(meeting)
         row = page.locator("article tr", has=page.locator(f'a[href="meetings/{meeting.id}/"]'))
         assert row.count() == 1, meeting.id
         text = squeeze(row.inner_text())
-        date = cn_date(checklist.held_on) + rules.countdown(checklist.days_to_meeting) if checklist.held_on else "待定"
+        if held:
+            date = cn_date(meeting.held.date)
+        else:
+            date = cn_date(checklist.held_on) + rules.countdown(checklist.days_to_meeting) if checklist.held_on else "待定"
         assert squeeze(date) in text, (meeting.id, text)
-        assert squeeze(checklist.summary) in text, (meeting.id, text)
-        assert row.locator(".portal-state").get_attribute("class").endswith(f"portal-state--{checklist.state}")
+        assert squeeze("已召开" if held else checklist.summary) in text, (meeting.id, text)
+        assert row.locator(".portal-state").get_attribute("class").endswith(f"portal-state--{after_meeting.state(meeting, checklist)}")
+        if after and (held or not checklist.next_steps):
+            # After the meeting's date the row says what follows it, and links where it is done.
+            link = row.locator("td:nth-child(4) a")
+            assert link.inner_text() == after.title, (meeting.id, text)
+            assert link.get_attribute("href").endswith(f"{after.page}/" if after.page else "guide/#会后会议情况报告和整改清单")
+            if after.due:
+                due = rules.due_text(after.due, True) if after.overdue else "期限" + rules.due_text(after.due)
+                assert squeeze(after.title + due) in text, (meeting.id, text)
+            continue
         if not checklist.next_steps:
             assert checklist.state == "ready" and text.count("—") == 1, (meeting.id, text)
             continue
         first = checklist.next_steps[0]
         due = rules.due_text(first.due, first.overdue) if first.overdue else "期限" + rules.due_text(first.due)
         assert squeeze(first.step.title + due) in text, (meeting.id, text)
+    assert any(rectification.is_held(meeting) for meeting in portal.meetings), "the samples lost their held meeting"
 
 
 def test_filtering_the_home_page_by_status_and_year(served_site, page):
     base, _ = served_site
     page.goto(base, wait_until="networkidle")
     portal = sample_portal()
-    states = {meeting.id: portal.renderer.checklist(meeting).state for meeting in portal.meetings}
+    states = {meeting.id: after_meeting.state(meeting, portal.renderer.checklist(meeting)) for meeting in portal.meetings}
 
     def shown() -> set[str]:
         hrefs = page.locator("article tr:visible a[title]").evaluate_all("els => els.map(e => e.getAttribute('href'))")
@@ -96,7 +113,9 @@ def test_filtering_the_home_page_by_status_and_year(served_site, page):
     page.select_option(".portal-filter__state", "overdue")
     assert shown() == {id for id, state in states.items() if state == "overdue"}
     page.select_option(".portal-filter__state", "open")
-    assert shown() == {id for id, state in states.items() if state != "ready"}
+    assert shown() == {id for id, state in states.items() if state not in ("ready", "held")}
+    page.select_option(".portal-filter__state", "held")
+    assert shown() == {id for id, state in states.items() if state == "held"} != set()
     page.select_option(".portal-filter__state", "")
     page.select_option(".portal-filter__year", "2021")
     assert shown() == {m.id for m in portal.meetings if m.year == 2021}
@@ -117,9 +136,16 @@ def test_each_checklist_leads_with_the_open_items_the_rules_compute(served_site,
         )
         assert [(what, who, due) for _, what, _, who, due in rows] == expected, meeting.id
         lead = page.locator("#next-steps + p").inner_text()
-        said = checklist.summary if checklist.next_steps else "各项准备工作均已完成，已具备开会条件。"
-        assert lead.startswith(f"截至{cn_date(checklist.as_of)}，{said}"), lead
-        assert ("逾期" in page.locator("article").inner_text()) == any(n.overdue for n in checklist.next_steps)
+        after = after_meeting.next_step(meeting, portal.renderer.today, portal.renderer.meeting_report_days)
+        if rectification.is_held(meeting):
+            # A held meeting leads with what follows it, not with its preparation.
+            assert lead.startswith(f"会议已于{cn_date(meeting.held.date)}召开。"), lead
+            assert (f"下一步是{after.title}" in lead) if after else lead.endswith("会后各项工作均已完成。"), lead
+            assert ("已逾期" in lead) == bool(after and after.overdue), lead
+        else:
+            said = checklist.summary if checklist.next_steps else ("各项准备工作均已完成。" if after else "各项准备工作均已完成，已具备开会条件。")
+            assert lead.startswith(f"截至{cn_date(checklist.as_of)}，{said}"), lead
+            assert ("逾期" in page.locator("article").inner_text()) == any(n.overdue for n in checklist.next_steps)
         if not checklist.next_steps:
             assert page.locator(".portal-next-steps a").count() == 0
             continue
@@ -153,3 +179,17 @@ def test_a_missing_page_answers_in_chinese_with_styles_and_search(served_site, p
     assert page.evaluate("q => window.portalSearch(q)", "谈心谈话")
     page.locator("article a", has_text="返回首页").click()
     page.wait_for_url(base)
+
+
+@pytest.mark.parametrize("sized_page", VIEWPORTS, indirect=True, ids=["1280", "390"])
+def test_a_table_wider_than_the_screen_says_it_scrolls_sideways(served_site, sized_page):
+    base, _ = served_site
+    page, width = sized_page
+    page.goto(base + "meetings/2022-county-development-reform-bureau/checklist/", wait_until="load")
+    hints = page.evaluate("""() => Array.from(document.querySelectorAll('.md-typeset__scrollwrap')).map(wrap => [
+        wrap.querySelector('table').scrollWidth > wrap.querySelector('table').clientWidth + 1,
+        getComputedStyle(wrap, '::before').content])""")
+    assert hints, "the checklist lost its tables"
+    for wide, content in hints:
+        assert (content == '"表格较宽，可左右滑动查看 →"') == wide, hints
+    assert any(wide for wide, _ in hints) == (width < 1000), hints

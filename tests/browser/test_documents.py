@@ -17,10 +17,10 @@ from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from macros.docx_export import TEXT_WIDTH_TWIPS, _parse, block_text
-from macros.meeting import load_meetings
-from macros.pdf import print_with
-from macros.render import AFTER_KINDS, DOCUMENT_KINDS, DRAFT_MARK, Renderer, document_kinds, ems, word_file_name
+from macros.outputs.docx_export import TEXT_WIDTH_TWIPS, _parse, block_text
+from macros.model.meeting import load_meetings
+from macros.outputs.pdf import print_with
+from macros.outputs.render import AFTER_KINDS, DOCUMENT_KINDS, DRAFT_MARK, Renderer, document_kinds, ems, word_file_name
 from tests.browser.test_print import A4, BOTTOM, LEFT, MM, RIGHT, TOP, TOLERANCE, glyphs, width
 from tests.support import TODAY
 

@@ -10,9 +10,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from macros.meeting import load_meetings
-from macros.render import Renderer, meeting_pages
-from macros.search import ENGINE_SHARED, query_tokens, shards_holding
+from macros.model.meeting import load_meetings
+from macros.outputs.render import Renderer, meeting_pages
+from macros.outputs.search import ENGINE_SHARED, query_tokens, shards_holding
 from tests.support import DATA, ROOT, html_text
 
 QUERIES = ["谈心谈话", "征求意见", "对照检查", "县政府办党组", "王建国", "组综", "开展批评和自我批评"]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from macros.pdf import KINDS, print_with
-from macros.render import DRAFT_MARK
+from macros.outputs.pdf import KINDS, print_with
+from macros.outputs.render import DRAFT_MARK
 
 RADICAL = re.compile(r"[\u2e80-\u2fdf]")
 CJK = re.compile(r"[\u2e80-\u2fdf\u3400-\u4dbf\u4e00-\u9fff]")

@@ -10,8 +10,8 @@ from collections import defaultdict
 import pytest
 from pypdf import PdfReader
 
-from macros.pdf import print_with
-from macros.render import DRAFT_MARK
+from macros.outputs.pdf import print_with
+from macros.outputs.render import DRAFT_MARK
 from tests.support import DATA
 
 MM = 72 / 25.4

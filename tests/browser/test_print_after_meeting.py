@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from macros.pdf import print_with
+from macros.outputs.pdf import print_with
 from tests.browser.test_print import A4, BOTTOM, LEFT, MM, RIGHT, SITE_TEXT, TOLERANCE, TOP, glyphs, width
 from tests.support import html_text, squeeze
 

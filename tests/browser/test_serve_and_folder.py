@@ -9,7 +9,7 @@ import subprocess
 import time
 import urllib.request
 
-from macros import cli, runner
+from macros.adapters import cli, runner
 from tests.support import copy_project
 
 MEETING = "2022-county-development-reform-bureau"
@@ -74,6 +74,19 @@ def assert_error_page(page) -> None:
     assert page.locator("article h1").inner_text() == "会议文件有误，页面暂未更新"
     cells = page.locator("article table tbody tr").first.locator("td").all_inner_texts()
     assert cells == [f"data/meetings/{MEETING}.yml", "20", "group.members[1].post", "必填字段没有填写：职务，如“县政府办主任”"]
+    # On a phone: a card per error, what to do on top, nothing wider than the screen.
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 800})
+    try:
+        row = page.locator("article table tbody tr").first
+        boxes = [cell.bounding_box() for cell in row.locator("td").all()]
+        assert boxes[3]["y"] < boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"], boxes
+        assert all(box["x"] >= 0 and box["x"] + box["width"] <= 390 for box in boxes), boxes
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        if SHOTS:
+            page.screenshot(path=f"{SHOTS}/serve-error-390.png", full_page=True)
+    finally:
+        page.set_viewport_size(size)
 
 
 def test_folder_copy_opens_a_report_from_the_home_page_by_clicking(tmp_path, page, monkeypatch):

@@ -8,13 +8,15 @@ it through the schema, checks what one field cannot check alone, and raises
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import gc
 import os
 from pathlib import Path
 
-from . import facts, placeholders, rectification
-from .errors import DataError, DataErrors
-from .schema import (
+from macros.model import facts, placeholders, rectification
+from macros.model.errors import DataError, DataErrors
+from macros.model.schema import (
     Bool,
     Choice,
     Context,
@@ -31,8 +33,8 @@ from .schema import (
     colon_advice,
     is_blank,
 )
-from .yamlfile import Mapping, Node, Scalar, YamlFileError
-from . import yamlfile
+from macros.model.yamlfile import Mapping, Node, Scalar, YamlFileError
+from macros.model import yamlfile
 
 ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
 MAX_MEMBERS = 50
@@ -593,19 +595,20 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
     root = root or folder.parent.parent
     meetings: list[Record] = []
     paths, errors = meeting_files(folder, root)
-    for path in paths:
-        if only is not None and path.stem not in only:
-            continue
-        name = _display_name(path, root)
-        try:
-            tree = yamlfile.load(path, name)
-        except YamlFileError as exc:
-            errors.append(exc.error)
-            continue
-        meeting, file_errors = convert(tree, name)
-        errors.extend(file_errors)
-        if meeting is not None:
-            meetings.append(meeting)
+    with _no_cycle_collection():
+        for path in paths:
+            if only is not None and path.stem not in only:
+                continue
+            name = _display_name(path, root)
+            try:
+                tree = yamlfile.load(path, name)
+            except YamlFileError as exc:
+                errors.append(exc.error)
+                continue
+            meeting, file_errors = convert(tree, name)
+            errors.extend(file_errors)
+            if meeting is not None:
+                meetings.append(meeting)
     first_seen: dict[str, Record] = {}
     for meeting in meetings:
         if meeting.id in first_seen:
@@ -616,6 +619,24 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
         raise DataErrors(errors)
     meetings.sort(key=lambda m: (-m.year, m.group.name, m.id))
     return meetings
+
+
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Pause Python's cycle collector while files load.
+
+    Loading makes many small objects and no reference cycles; the collector would otherwise go
+    through every meeting loaded so far again and again (a fifth of the loading time at 200 files).
+    Plain reference counting still frees everything as before.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _display_name(path: Path, root: Path) -> str:

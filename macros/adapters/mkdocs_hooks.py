@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -24,12 +24,12 @@ from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from macros.error_page import write_error_site  # noqa: E402
-from macros.errors import DataErrors  # noqa: E402
-from macros.docx_export import report_docx_from_html  # noqa: E402
-from macros.render import DOCUMENT_KINDS, Renderer, document_kinds, word_file_name  # noqa: E402
-from macros.portal import Portal, build_date, preview_only  # noqa: E402
-from macros.search import PAGES_PER_SHARD, SearchIndex, SearchIndexError  # noqa: E402
+from macros.outputs.error_page import write_error_site  # noqa: E402
+from macros.model.errors import DataErrors  # noqa: E402
+from macros.outputs.docx_export import report_docx_from_html  # noqa: E402
+from macros.outputs.render import DOCUMENT_KINDS, Renderer, document_kinds, word_file_name  # noqa: E402
+from macros.outputs.portal import Portal, build_date, preview_only  # noqa: E402
+from macros.outputs.search import PAGES_PER_SHARD, SearchIndex, SearchIndexError  # noqa: E402
 
 
 def portal_for(config) -> Portal:

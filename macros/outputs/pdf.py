@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .pdf_text import fix_text_layer
+from macros.outputs.pdf_text import fix_text_layer
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 KINDS = ("report", "agenda", "checklist", "rectification", "meeting-report")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .errors import DataError
-from .schema import Choice, Context, CountType, Date, Field, List, Obj, Record, Text
+from macros.model.errors import DataError
+from macros.model.schema import Choice, Context, CountType, Date, Field, List, Obj, Record, Text
 
 STATUSES = ("未开始", "推进中", "已完成", "长期坚持")
 OPEN_STATUSES = ("未开始", "推进中")

@@ -8,7 +8,7 @@ wins, and the PDF's text reads “⺠主⽣活会”: it cannot be searched or c
 
 ``fix_text_layer`` rewrites the ``/ToUnicode`` CMap of every font in the file so that each radical
 the document's own text does not contain maps to its equivalent unified ideograph, as the Unicode
-Character Database's Equivalent_Unified_Ideograph table gives it (``macros/data/``). Only those
+Character Database's Equivalent_Unified_Ideograph table gives it (``macros/outputs/data/``). Only those
 CMaps change, in an incremental update appended to the file; pages and glyphs stay as printed.
 """
 

@@ -23,7 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from .render import DRAFT_MARK, ems, title_lines
+from macros.outputs.render import DRAFT_MARK, ems, title_lines
 
 MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables"]
 BODY_FONT = "仿宋_GB2312"

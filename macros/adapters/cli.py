@@ -22,12 +22,12 @@ import sys
 import time
 from pathlib import Path
 
-from . import runner
-from .errors import DataErrors
-from .meeting import MAX_ID_LENGTH, load_data
-from .text import cn_date
+from macros.adapters import runner
+from macros.model.errors import DataErrors
+from macros.model.meeting import MAX_ID_LENGTH, load_data
+from macros.model.text import cn_date
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 JSON_SCHEMA = ROOT / "data" / "schema" / "meeting.schema.json"
 SCHEMA_MODELINE = "# yaml-language-server: $schema=../schema/meeting.schema.json"
 
@@ -36,7 +36,7 @@ def json_schema_text() -> str:
     """The JSON Schema of a meeting file, for completion and checks in editors."""
     import json
 
-    from .meeting import MEETING
+    from macros.model.meeting import MEETING
 
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -165,8 +165,8 @@ def clean_text(root: Path = ROOT, out=sys.stdout) -> int:
 
     For files written before the check refused them; every other byte of a file stays as it was.
     """
-    from .schema import INVISIBLE_CHARACTERS
-    from .yamlfile import FORBIDDEN_CHARACTERS, YamlFileError, decode
+    from macros.model.schema import INVISIBLE_CHARACTERS
+    from macros.model.yamlfile import FORBIDDEN_CHARACTERS, YamlFileError, decode
 
     folder = root / "data" / "meetings"
     paths = sorted(p for p in folder.glob("*.yml") if p.is_file() and not p.is_symlink()) if folder.is_dir() else []
@@ -205,9 +205,11 @@ def check(root: Path = ROOT) -> int:
 
 def status(meeting_id: str | None = None, root: Path = ROOT, out=sys.stdout) -> int:
     """Print each meeting's status, its 下一步 (the same list as the checklist page) and its steps."""
-    from .portal import Portal
-    from .render import meeting_name
-    from .rules import countdown, due_text
+    from macros.outputs.portal import Portal
+    from macros.outputs.render import meeting_name
+    from macros.model.rectification import is_held
+    from macros.rules.after_meeting import next_step
+    from macros.rules.preparation import countdown, due_text
 
     try:
         portal = Portal.load(root)
@@ -224,9 +226,17 @@ def status(meeting_id: str | None = None, root: Path = ROOT, out=sys.stdout) -> 
     renderer = portal.renderer
     for meeting in meetings:
         result = renderer.checklist(meeting)
-        print(f"{meeting_name(meeting)}（{meeting.id}）：{result.summary}（截至{cn_date(result.as_of)}）", file=out)
-        held_on = cn_date(result.held_on) + f"，{countdown(result.days_to_meeting)}" if result.held_on else "待定"
+        after = next_step(meeting, renderer.today, renderer.meeting_report_days)
+        summary = "已召开" if is_held(meeting) else result.summary
+        print(f"{meeting_name(meeting)}（{meeting.id}）：{summary}（截至{cn_date(result.as_of)}）", file=out)
+        if is_held(meeting):
+            held_on = f"{cn_date(meeting.held.date)}（已召开）"
+        else:
+            held_on = cn_date(result.held_on) + f"，{countdown(result.days_to_meeting)}" if result.held_on else "待定"
         print(f"  会议时间：{held_on}", file=out)
+        if after:
+            due = f"；期限：{due_text(after.due, after.overdue)}" if after.due else ""
+            print(f"  会后：下一步是{after.title}{due}", file=out)
         if result.next_steps:
             print("  下一步：", file=out)
         for number, step in enumerate(result.next_steps, 1):
@@ -245,8 +255,8 @@ def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> i
     import datetime as dt
     import re
 
-    from .meeting import ID_PATTERN, MEETING
-    from .schema import scaffold
+    from macros.model.meeting import ID_PATTERN, MEETING
+    from macros.model.schema import scaffold
 
     if not meeting_id or not re.fullmatch(ID_PATTERN, meeting_id) or len(meeting_id) > MAX_ID_LENGTH:
         print("请给出新会议的编号，只用小写英文字母、数字和连字符，不超过 64 个字符，例如：make new ID=2023-county-gov-office", file=sys.stderr)
@@ -255,7 +265,10 @@ def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> i
     if path.exists():
         print(f"{path.relative_to(root)} 已经存在，没有改动它。请换一个编号。", file=sys.stderr)
         return 2
-    year = year or dt.date.today().year
+    if year is None:
+        # An id that starts with a year (2024-county-gov-office) names the meeting's year; else this year.
+        leading = re.match(r"(\d{4})(?:-|$)", meeting_id)
+        year = int(leading.group(1)) if leading and 2000 <= int(leading.group(1)) <= 2100 else dt.date.today().year
     lines = [
         SCHEMA_MODELINE,
         "# 新会议文件：填写标有“必填”的各项后运行 make check；不需要的整段（如 inspection）可以留空或删去。",
@@ -268,7 +281,7 @@ def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> i
 
 def pdf(root: Path = ROOT) -> int:
     """Print each report, agenda and checklist of site/ to site/pdf/ (run after a build)."""
-    from .pdf import find_chromium, print_pages
+    from macros.outputs.pdf import find_chromium, print_pages
 
     site = root / "site"
     if not (site / "index.html").exists():
@@ -308,7 +321,7 @@ def serve(port: int, root: Path = ROOT) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="macros.cli", description=__doc__)
+    parser = argparse.ArgumentParser(prog="macros.adapters.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build", help="build site/ atomically with --strict")
     commands.add_parser("check", help="validate every file under data/meetings/")

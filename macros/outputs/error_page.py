@@ -11,19 +11,20 @@ import html
 import shutil
 from pathlib import Path
 
-from .errors import DataErrors
-from .render import PAGE_KINDS
+from macros.model.errors import DataErrors
+from macros.outputs.render import PAGE_KINDS
 
 TITLE = "会议文件有误，页面暂未更新"
 
 
 def error_page(errors: DataErrors) -> str:
     """The Markdown of the page listing every data error (not run through macros)."""
+    # On a phone each row becomes a card, the message first (labels from data-label, see portal.css).
     rows = "\n".join(
         "<tr>"
-        f"<td>{html.escape(error.file)}</td>"
-        f"<td>{error.line or '—'}</td>"
-        f"<td>{f'<code>{html.escape(error.field)}</code>' if error.field else '—'}</td>"
+        f'<td data-label="文件">{html.escape(error.file)}</td>'
+        f'<td data-label="行号">{error.line or "—"}</td>'
+        f'<td data-label="字段">{f"<code>{html.escape(error.field)}</code>" if error.field else "—"}</td>'
         f"<td>{html.escape(error.message)}</td>"
         "</tr>"
         for error in errors.errors
@@ -36,10 +37,12 @@ def error_page(errors: DataErrors) -> str:
         f"# {TITLE}\n\n"
         f"会议文件中共有 {len(errors.errors)} 处需要修改，修改前页面不会更新。"
         "请按下表找到文件和行号，改正后保存；本页会自动刷新，显示改好的页面。\n\n"
+        '<div class="portal-errors">\n'
         "<table>\n"
         "<thead><tr><th>文件</th><th>行号</th><th>字段</th><th>问题和改法</th></tr></thead>\n"
         f"<tbody>\n{rows}\n</tbody>\n"
         "</table>\n"
+        "</div>\n"
     )
 
 

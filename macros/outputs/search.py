@@ -31,7 +31,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .render import meeting_name
+from macros.outputs.render import meeting_name
 
 # Site chrome that must not be found by search: breadcrumbs, on-screen warnings, permalinks.
 _CHROME = re.compile(

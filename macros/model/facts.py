@@ -18,9 +18,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .placeholders import RoughDate
-from .schema import Count
-from .text import book_title, cn_join, cn_month_day, cn_numeral
+from macros.model.placeholders import RoughDate
+from macros.model.schema import Count
+from macros.model.text import book_title, cn_join, cn_month_day, cn_numeral
 
 NUMERALS = ("arabic", "chinese")
 

@@ -2,7 +2,7 @@
 
 Every value that comes from data is plain text: it is escaped for Markdown and
 HTML when a template prints it, so a value can never add markup, a link, a
-script or a Jinja expression to a page. Templates live in ``macros/templates``.
+script or a Jinja expression to a page. Templates live in ``macros/outputs/templates``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import facts, placeholders, rectification, rules
-from .text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
+from macros.model import facts, placeholders, rectification
+from macros.rules import after_meeting
+from macros.rules import preparation as rules
+from macros.model.text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
 
 
 def word_file_name(meeting_id: str, kind: str = "report") -> str:
@@ -183,6 +185,8 @@ class Renderer:
         self._checklists: dict = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(template_dir)),
+            # A renderer serves one build: each template is read and compiled once, never checked again.
+            auto_reload=False,
             undefined=jinja2.StrictUndefined,
             finalize=_finalize,
             autoescape=False,
@@ -232,6 +236,7 @@ class Renderer:
             previous_meeting=rectification.previous_meeting,
             previous_counts=previous_counts,
             previous_year=rectification.previous_year,
+            previous_title=previous_title,
             has_rectification_list=rectification.has_list,
             rectification_counts=lambda meeting: rectification.counts(meeting.rectification),
             rectification_by_member=rectification.by_member,
@@ -244,6 +249,9 @@ class Renderer:
             attendance=rectification.attendance,
             meeting_report_due=lambda meeting: rectification.report_due(meeting, self.meeting_report_days),
             talks_held=lambda meeting: sum(talk.held for talk in rules.required_talks(meeting)),
+            after_step=lambda meeting: after_meeting.next_step(meeting, self.today, self.meeting_report_days),
+            meeting_state=after_meeting.state,
+            after_guide=after_meeting.GUIDE,
         )
 
     def _render(self, name: str, **context) -> str:
@@ -365,9 +373,12 @@ def home_years(meetings, limit: int | None = None) -> tuple[list[int], list[int]
 
 
 def year_summary(entries) -> dict[str, int]:
-    """How many groups; how many of them are ready, not yet ready, and (of those) have overdue items."""
-    states = [checklist.state for _, checklist in entries]
-    return {"groups": len(states), "ready": states.count("ready"), "open": len(states) - states.count("ready"), "overdue": states.count("overdue")}
+    """How many groups; how many held their meeting, are ready for it, are not yet ready, and (of
+    those not ready) have overdue items."""
+    states = [after_meeting.state(meeting, checklist) for meeting, checklist in entries]
+    ready = states.count("ready")
+    held = states.count("held")
+    return {"groups": len(states), "held": held, "ready": ready, "open": len(states) - ready - held, "overdue": states.count("overdue")}
 
 
 def step_summary(entries) -> list[tuple[str, int, int]]:
@@ -379,6 +390,15 @@ def step_summary(entries) -> list[tuple[str, int, int]]:
         (step.title, sum(checklist.steps[index].complete for _, checklist in entries), len(entries))
         for index, step in enumerate(first.steps)
     ]
+
+
+def previous_title(meeting) -> str:
+    """The previous meeting as the report, the agenda and the 会议情况报告 name it: the linked meeting's
+    own title (2021年度专题民主生活会), or, with none on file, as the real reports do (2020年民主生活会)."""
+    previous = rectification.previous_meeting(meeting)
+    if previous is not None:
+        return f"{previous.year}{previous.year_style}{previous.kind}"
+    return f"{meeting.year - 1}年民主生活会"
 
 
 def previous_counts(meeting) -> str:

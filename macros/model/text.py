@@ -112,13 +112,18 @@ def tidy_text(value: str) -> str:
     (a folded line must not leave a space inside a sentence); any other run of
     whitespace becomes one space.
     """
-    value = _SPACE_BETWEEN_CJK.sub("", value.strip())
+    value = value.strip()
+    if not _SPACE_RUN.search(value):
+        return value
+    value = _SPACE_BETWEEN_CJK.sub("", value)
     return _SPACE_RUN.sub(" ", value)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#!|])")
 _LINE_START_LIST = re.compile(r"^(\s*)(\d+)([.)])")
 _LINE_START_MARK = re.compile(r"^(\s*)([-+])")
+_NEEDS_ESCAPE = re.compile(rf'[&<>"]|{_MD_SPECIAL.pattern}|{_LINE_START_LIST.pattern}|{_LINE_START_MARK.pattern}')
+"""Anything the steps below would change: most values (Chinese prose, names, dates) have nothing."""
 
 
 def markdown_text(value: str) -> str:
@@ -127,6 +132,8 @@ def markdown_text(value: str) -> str:
     HTML is escaped to entities, Markdown punctuation is backslash-escaped, and
     a leading "1." or "-" cannot start a list.
     """
+    if not _NEEDS_ESCAPE.search(value):
+        return value
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     value = _MD_SPECIAL.sub(r"\\\1", value)
     value = _LINE_START_LIST.sub(r"\1\2\\\3", value)

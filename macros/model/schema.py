@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from . import placeholders
-from .errors import DataError
-from .text import tidy_text
-from .yamlfile import FORBIDDEN_CHARACTERS, Mapping, Node, Scalar, Sequence, character_problem
+from macros.model import placeholders
+from macros.model.errors import DataError
+from macros.model.text import tidy_text
+from macros.model.yamlfile import FORBIDDEN_CHARACTERS, Mapping, Node, Scalar, Sequence, character_problem
 
 MAX_TEXT = 5000
 MAX_ITEMS = 500
@@ -111,13 +111,13 @@ class ScalarType(Type):
     kind = "文字"
 
     def convert(self, node: Node, ctx: Context, path: str) -> Any:
-        if isinstance(node, Mapping) and len(node.items) == 1 and not next(iter(node.items)).isascii():
-            ctx.error(node.line, path, colon_advice(next(iter(node.items))))
-            return _INVALID
         if not isinstance(node, Scalar):
+            if isinstance(node, Mapping) and len(node.items) == 1 and not next(iter(node.items)).isascii():
+                ctx.error(node.line, path, colon_advice(next(iter(node.items))))
+                return _INVALID
             ctx.error(node.line, path, f"这里应填{self.kind}，不能是列表或下级字段。")
             return _INVALID
-        problem = hidden_character_problem(node.text)
+        problem = _HIDDEN.search(node.text) and hidden_character_problem(node.text)
         if problem:
             # Reported once here; the value is read without them so that no check repeats the error.
             ctx.error(node.line, path, problem)
@@ -140,6 +140,8 @@ def colon_advice(key: str) -> str:
 INVISIBLE_CHARACTERS = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 """Zero-width characters and text-direction controls: invisible, they make two equal-looking names
 differ, and a direction override shows 党组 for a stored 组党 (search then misses it)."""
+_HIDDEN = re.compile(f"{FORBIDDEN_CHARACTERS.pattern}|{INVISIBLE_CHARACTERS.pattern}")
+"""Either kind of character, to pass the values that have none at once."""
 _DIRECTION_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -185,6 +187,10 @@ class Text(ScalarType):
         return schema
 
 
+_DIGITS = re.compile(r"\d+")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
 class Int(ScalarType):
     kind = "整数"
 
@@ -193,7 +199,7 @@ class Int(ScalarType):
 
     def parse(self, text, node, ctx, path):
         # Digits counted before int(): a number thousands of digits long is refused without converting it.
-        digits = re.fullmatch(r"\d+", text) and len(text.lstrip("0")) <= len(str(self.high))
+        digits = _DIGITS.fullmatch(text) and len(text.lstrip("0")) <= len(str(self.high))
         if not digits or not self.low <= int(text) <= self.high:
             ctx.error(node.line, path, f"“{shown(text)}”不是 {self.low} 到 {self.high} 之间的整数。")
             return _INVALID
@@ -237,7 +243,7 @@ class Date(ScalarType):
         rough = placeholders.rough_date(text) if self.rough else None
         if rough is not None:
             return rough
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        match = _ISO_DATE.fullmatch(text)
         try:
             if not match:
                 raise ValueError
@@ -345,6 +351,18 @@ class Obj(Type):
     def __init__(self, fields: dict[str, Field], check: Callable[[Record, Context, str], None] | None = None):
         self.fields = fields
         self.check = check
+        self._planned: tuple[dict, list] | None = None
+
+    def _plan(self) -> list[tuple[str, Field, bool, bool]]:
+        """Each field with what its type makes of a value left blank, worked out once, not per record:
+        whether a blank group counts as left out, and whether an empty value does."""
+        if self._planned is None or self._planned[0] is not self.fields:
+            plan = [
+                (name, spec, not spec.required and isinstance(spec.type, Obj), spec.type.missing() is None)
+                for name, spec in self.fields.items()
+            ]
+            self._planned = (self.fields, plan)
+        return self._planned[1]
 
     def convert(self, node, ctx, path):
         if not isinstance(node, Mapping):
@@ -353,29 +371,30 @@ class Obj(Type):
         prefix = f"{path}." if path else ""
         values: dict[str, Any] = {}
         lines: dict[str, int] = {}
-        for key, child in node.items.items():
+        items, key_lines = node.items, node.key_lines
+        for key in items:
             if key not in self.fields:
                 close = difflib.get_close_matches(key, list(self.fields), n=1, cutoff=0.6)
                 hint = f"是不是“{close[0]}”？" if close else f"可用字段：{', '.join(self.fields)}。"
-                ctx.error(node.key_lines[key], f"{prefix}{key}", f"没有这个字段。{hint}")
-        for name, spec in self.fields.items():
-            child = node.items.get(name)
-            if child is not None and not spec.required and isinstance(spec.type, Obj) and is_blank(child):
+                ctx.error(key_lines[key], f"{prefix}{key}", f"没有这个字段。{hint}")
+        for name, spec, blank_is_missing, null_is_missing in self._plan():
+            child = items.get(name)
+            if child is not None and blank_is_missing and is_blank(child):
                 child = None
-            if child is None or (isinstance(child, Scalar) and child.is_null and spec.type.missing() is None):
+            if child is None or (null_is_missing and isinstance(child, Scalar) and child.is_null):
                 if spec.default == EMPTY:
                     values[name] = spec.type.convert(Mapping(node.line), ctx, f"{prefix}{name}")
-                    lines[name] = node.key_lines.get(name, node.line)
+                    lines[name] = key_lines.get(name, node.line)
                     continue
                 if spec.required:
-                    line = node.key_lines.get(name, node.line)
+                    line = key_lines.get(name, node.line)
                     ctx.error(line, f"{prefix}{name}", f"必填字段没有填写：{spec.doc}")
                 values[name] = spec.fallback()
-                lines[name] = node.key_lines.get(name, node.line)
+                lines[name] = key_lines.get(name, node.line)
                 continue
             value = spec.type.convert(child, ctx, f"{prefix}{name}")
             values[name] = spec.fallback() if value is _INVALID else value
-            lines[name] = node.key_lines[name]
+            lines[name] = key_lines[name]
         record = Record(values, node.line, lines)
         if self.check:
             self.check(record, ctx, path)

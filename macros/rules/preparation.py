@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import combinations
 
-from . import placeholders
-from .facts import secretary
-from .meeting import DEFAULT_LEAD_DAYS, MATERIAL_STATUSES, STEP_TITLES
-from .text import cn_date
+from macros.model import placeholders
+from macros.model.facts import secretary
+from macros.model.meeting import DEFAULT_LEAD_DAYS, MATERIAL_STATUSES, STEP_TITLES
+from macros.model.text import cn_date
 
 
 OFFICE = "办公室"

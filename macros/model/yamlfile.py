@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DataError
+from macros.model.errors import DataError
 
 MAX_NODES = 50_000
 MAX_DEPTH = 40
@@ -26,21 +26,21 @@ MAX_EXPANDED_CHARS = 1_000_000
 _PLAIN_NULLS = {"", "~", "null", "Null", "NULL"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Scalar:
     text: str
     line: int
     is_null: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Mapping:
     line: int
     items: dict[str, "Node"] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Sequence:
     line: int
     items: list["Node"] = field(default_factory=list)
@@ -61,10 +61,27 @@ class _ComposeOnly(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """A safe loader whose plain scalars all resolve to text (no YAML 1.1 guessing).
 
     LibYAML's parser when PyYAML has it (as its wheels do): the pure-Python one is ~20× slower.
+    With no implicit and no path resolvers, a node's tag depends on its kind alone: the composer's
+    calls for every node (resolve, descend_resolver, ascend_resolver) are answered without the
+    general resolver's lookups.
     """
+
+    def resolve(self, kind, value, implicit):
+        return _DEFAULT_TAGS[kind]
+
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
 
 
 _ComposeOnly.yaml_implicit_resolvers = {}
+_DEFAULT_TAGS = {
+    yaml.ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+    yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+    yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+}
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -124,10 +141,11 @@ def parse(text: str, name: str) -> Node:
     value that holds it, so that the schema reports it with its field; one anywhere else (a key, a
     comment) is reported here, with its line.
     """
-    odd = _STAND_INS.search(text)
+    odd = _STAND_INS.search(text) if _beyond_bmp(text) else None
     if odd:
         raise _character_error(text, name, odd.start(), "有一个私用区字符，无法显示和打印。请删去它，或重新输入这段文字。")
-    text = FORBIDDEN_CHARACTERS.sub(lambda found: chr(_SHIFT + ord(found.group())), text) if FORBIDDEN_CHARACTERS.search(text) else text
+    shifted = FORBIDDEN_CHARACTERS.search(text) is not None
+    text = FORBIDDEN_CHARACTERS.sub(lambda found: chr(_SHIFT + ord(found.group())), text) if shifted else text
     if "\t" in text:
         for number, line in enumerate(text.splitlines(), 1):
             stripped = line.lstrip(" ")
@@ -151,9 +169,9 @@ def parse(text: str, name: str) -> Node:
         raise YamlFileError(DataError(name, 0, "", f"YAML 格式错误：{_GENERAL_ADVICE}")) from None
     if root is None:
         raise YamlFileError(DataError(name, 1, "", "文件是空的。请从 data/meetings/ 中复制一个会议文件再修改。"))
-    reading = _Reading(name, text)
+    reading = _Reading(name, text, shifted=shifted)
     tree = _convert(root, reading)
-    left = next((found for found in _STAND_INS.finditer(text) if found.start() not in reading.restored), None)
+    left = shifted and next((found for found in _STAND_INS.finditer(text) if found.start() not in reading.restored), None)
     if left:
         raise _character_error(text, name, left.start(), character_problem(chr(ord(left.group()) - _SHIFT)))
     return tree
@@ -167,6 +185,8 @@ class _Reading:
     chars: int = 0
     restored: set[int] = field(default_factory=set)
     newlines: list[int] | None = None
+    shifted: bool = True
+    """Whether control characters of the file were replaced by stand-ins before parsing."""
 
     def line_at(self, index: int) -> int:
         if self.newlines is None:
@@ -194,6 +214,12 @@ _RESTORE = {_SHIFT + code: code for code in [*range(0xA0), 0x2028, 0x2029, 0xFFF
 _STAND_INS = re.compile("[\U000F0000-\U000F009F\U000F2028\U000F2029\U000FFFFE\U000FFFFF]")
 
 
+def _beyond_bmp(text: str) -> bool:
+    """Whether ``text`` has a character above U+FFFF (each stand-in is one): a far cheaper test than a
+    search, since UTF-16 gives such a character two code units."""
+    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+
+
 def _character_error(text: str, name: str, at: int, problem: str) -> YamlFileError:
     line = _Reading(name, text).line_at(at)
     column = at - (text.rfind("\n", 0, at) + 1) + 1
@@ -210,6 +236,8 @@ def _check_depth(text: str, name: str) -> None:
     A cheap upper bound per line: two levels for each enclosing indentation (a list may sit at its
     key's indentation), one for each ``- `` opening the line, and the open brackets.
     """
+    if _depth_bound(text) <= MAX_DEPTH:
+        return
     indents: list[int] = []
     brackets = 0
     for number, line in enumerate(text.split("\n"), 1):
@@ -230,6 +258,29 @@ def _check_depth(text: str, name: str) -> None:
             raise YamlFileError(
                 DataError(name, number, "", f"嵌套过深（超过 {MAX_DEPTH} 层）。会议文件的字段只有几层，请检查这一行的缩进是否过多、括号 [ ] {{ }} 是否配对。")
             )
+
+
+_LINE_INDENT = re.compile(r"^ *(?=[^ \n])", re.M)
+_LINE_ENTRIES = re.compile(r"^ *((?:[-?](?: +|$))+)", re.M)
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound of every line's depth in ``_check_depth``, found without going line by line.
+
+    The indentation stack holds distinct indentations only; a line's entry marks and open brackets are
+    at most the most of any line and the deepest nesting in the file.
+    """
+    indents = len(set(_LINE_INDENT.findall(text)))
+    entries = max((found.count("-") + found.count("?") for found in _LINE_ENTRIES.findall(text)), default=0)
+    deepest = brackets = 0
+    for bracket in _BRACKETS.findall(text):
+        if bracket in "[{":
+            brackets += 1
+            if brackets > deepest:
+                deepest = brackets
+        elif brackets:
+            brackets -= 1
+    return 2 * indents + entries + deepest
 
 
 _GENERAL_ADVICE = "请检查这一行和上一行：缩进是否与同一级对齐（只用空格），字段是否写成“名称: 值”（冒号后有空格），引号是否成对。"
@@ -279,41 +330,45 @@ def _convert(node: yaml.Node, reading: _Reading) -> Node:
     if node.tag not in _STANDARD_TAGS:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
         raise YamlFileError(DataError(name, line, "", f"不允许使用 YAML 标签 {tag}。请删去以 ! 开头的标记。"))
-    if isinstance(node, yaml.ScalarNode):
-        reading.chars += len(node.value)
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        value = node.value
+        reading.chars += len(value)
         if reading.chars > MAX_EXPANDED_CHARS:
             raise YamlFileError(
                 DataError(name, line, "", f"文件展开后超过 {MAX_EXPANDED_CHARS} 字（可能是锚点 & 和别名 * 重复引用了长段文字）。请不要用别名重复引用。")
             )
         # A value blank but for spaces (ASCII or full-width) counts as not filled, quoted or not.
-        is_null = (not node.style and node.value in _PLAIN_NULLS) or not node.value.strip(" \t\r\n\u3000")
-        value = node.value
-        if _STAND_INS.search(value):
+        style = node.style
+        is_null = (not style and value in _PLAIN_NULLS) or not value.strip(" \t\r\n\u3000")
+        # A stand-in is in a value only if the file had one put in, or an escape ("\U000F0001") wrote it.
+        if (reading.shifted or style == '"') and _STAND_INS.search(value):
             value = value.translate(_RESTORE)
             first = _STAND_INS.search(reading.text, node.start_mark.index, node.end_mark.index)
             if first and first.start() not in reading.restored:
                 line = reading.line_at(first.start())
                 reading.restored.update(found.start() for found in _STAND_INS.finditer(reading.text, first.start(), node.end_mark.index))
         return Scalar(value, line, is_null)
-    if isinstance(node, yaml.SequenceNode):
+    if kind is yaml.SequenceNode:
         return Sequence(line, [_convert(item, reading) for item in node.value])
     mapping = Mapping(line)
+    items, key_lines = mapping.items, mapping.key_lines
     for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
+        if type(key_node) is not yaml.ScalarNode:
             raise YamlFileError(DataError(name, key_node.start_mark.line + 1, "", "字段名必须是简单的文字。"))
         key = key_node.value
         key_line = key_node.start_mark.line + 1
         if key == "<<":
             raise YamlFileError(DataError(name, key_line, "", "不支持合并键 <<。请把字段直接写出来。"))
-        if key in mapping.items:
+        if key in items:
             raise YamlFileError(
                 DataError(
                     name,
                     key_line,
                     key,
-                    f"字段重复（第 {mapping.key_lines[key]} 行已经有这个字段）。请删去其中一个。",
+                    f"字段重复（第 {key_lines[key]} 行已经有这个字段）。请删去其中一个。",
                 )
             )
-        mapping.key_lines[key] = key_line
-        mapping.items[key] = _convert(value_node, reading)
+        key_lines[key] = key_line
+        items[key] = _convert(value_node, reading)
     return mapping

@@ -11,9 +11,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, DataErrors
-from .meeting import DEFAULT_LEAD_DAYS, load_data
-from .render import AFTER_KINDS, PAGE_KINDS, PAGE_TITLES, Renderer, has_page, meeting_name, meeting_pages
+from macros.model.errors import DataError, DataErrors
+from macros.model.meeting import DEFAULT_LEAD_DAYS, load_data
+from macros.outputs.render import AFTER_KINDS, PAGE_KINDS, PAGE_TITLES, Renderer, has_page, meeting_name, meeting_pages
 
 
 def preview_only() -> set[str] | None:
