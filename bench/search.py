@@ -14,6 +14,7 @@ import argparse
 import functools
 import http.server
 import json
+import os
 import re
 import statistics
 import threading
@@ -72,24 +73,28 @@ def recall(page, base: str, query: str, texts: dict[str, str]) -> float | None:
 
 
 def measure(site: Path, engine: str, queries=QUERIES, repeats: int = 3, chromium: str = "/usr/bin/chromium") -> dict:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Error as PlaywrightError, sync_playwright
 
     spec = ENGINES[engine]
     server = serve(site)
     base = f"http://127.0.0.1:{server.server_port}/"
     rows = []
+    load_before = os.getloadavg()
     texts = page_texts(site) if engine == "pagefind" else {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         for query in queries:
-            times, search_bytes, all_bytes = [], [], []
+            times, search_bytes, all_bytes, shards = [], [], [], []
             for _ in range(repeats):
                 context = browser.new_context()
                 page = context.new_page()
                 received: list[tuple[str, int]] = []
 
                 def finished(request):
-                    sizes = request.sizes()
+                    try:
+                        sizes = request.sizes()
+                    except PlaywrightError:  # finished as the context closed: after the answer, not counted
+                        return
                     received.append((request.url, sizes["responseBodySize"] + sizes["responseHeadersSize"]))
 
                 before: set = set()
@@ -113,6 +118,7 @@ def measure(site: Path, engine: str, queries=QUERIES, repeats: int = 3, chromium
                 search = sum(n for url, n in received if url in urls and any(p in url for p in spec["paths"]))
                 all_bytes.append(total)
                 search_bytes.append(search)
+                shards.append(len({m.group(1) for url in urls if (m := re.search(r"/pagefind/(\d+)/", url))}))
                 context.close()
             row_recall = None
             if texts:
@@ -125,6 +131,7 @@ def measure(site: Path, engine: str, queries=QUERIES, repeats: int = 3, chromium
                 "ms_to_first_result": round(statistics.median(times)),
                 "search_bytes": int(statistics.median(search_bytes)),
                 "all_bytes": int(statistics.median(all_bytes)),
+                "shards_loaded": int(statistics.median(shards)) if engine == "pagefind" else None,
             })
         browser.close()
     server.shutdown()
@@ -134,6 +141,9 @@ def measure(site: Path, engine: str, queries=QUERIES, repeats: int = 3, chromium
         "slowest_query": slowest["query"], "slowest_ms": slowest["ms_to_first_result"],
         "most_search_bytes_query": heaviest["query"], "most_search_bytes": heaviest["search_bytes"],
         "median_ms": statistics.median(row["ms_to_first_result"] for row in rows),
+        # The machine may be shared: its load average (1, 5, 15 minutes) before and after the run.
+        "load_before": [round(value, 2) for value in load_before],
+        "load_after": [round(value, 2) for value in os.getloadavg()],
     }
     return {"engine": engine, "site": str(site), "queries": rows, "summary": summary}
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 from types import SimpleNamespace
 
-from macros.outputs.search import SearchIndex, _shards, char_token, page_text, pair_token, query_tokens
+from macros.outputs.search import (
+    SearchIndex, SearchPage, _shards, char_token, page_text, pair_token, query_tokens, shard_summaries, shards_holding,
+)
 
 
 def meeting(meeting_id: str, group: str, year: int):
@@ -75,3 +78,55 @@ def test_the_first_shard_is_small():
         for kind in ("report", "agenda", "checklist", "index"):
             index.add(f"meetings/m{n}/{kind}.md", f"meetings/m{n}/{kind}/", kind, "<p>会议</p>")
     assert [len(shard) for shard in _shards(list(enumerate(index.ordered())), 8, first_shard=2)] == [4, 8, 4]
+
+
+def sample_index() -> SearchIndex:
+    """The sample meetings' pages, as search knows them."""
+    from macros.outputs.render import meeting_pages
+    from tests.support import load, markdown_to_html, renderer
+
+    meetings = list(load().values())
+    index = SearchIndex(meetings)
+    for src, markdown in meeting_pages(meetings, renderer()).items():
+        index.add(src, src.removesuffix(".md") + "/", src, markdown_to_html(markdown))
+    return index
+
+
+def cjk_pieces(text: str, longest: int = 4):
+    """Every run of 2 to ``longest`` Chinese characters in ``text``: what a query may be."""
+    import re
+
+    for run in re.findall(r"[\u4e00-\u9fff]+", text):
+        for length in range(2, longest + 1):
+            for start in range(len(run) - length + 1):
+                yield run[start:start + length]
+
+
+def test_the_summary_never_skips_a_shard_holding_the_query():
+    shards = _shards(list(enumerate(sample_index().ordered())), 3, first_shard=3)
+    assert len(shards) > 3
+    summary = shard_summaries([[page for _, page in shard] for shard in shards])
+    holders: dict[str, set[int]] = {}
+    for number, shard in enumerate(shards):
+        for _, page in shard:
+            for piece in cjk_pieces(page.text):
+                holders.setdefault(piece, set()).add(number)
+    skipped = 0
+    for query, numbers in holders.items():
+        holding = shards_holding(summary, query)
+        assert all(holding[number] for number in numbers), (query, numbers, holding)
+        skipped += holding.count(False)
+    assert skipped > len(holders)  # the summary does skip shards, for most queries
+    assert shards_holding(summary, "谈心谈话") == [True] * len(shards)  # every meeting holds it
+    assert set(shards_holding(summary, "邯郸学步")) == {False}  # in no page: no shard is searched
+
+
+def test_the_summary_holds_pairs_once_and_is_deterministic():
+    pages = [[SearchPage(f"p{n}/", "t", text)] for n, text in enumerate(["谈心谈话，征求意见", "对照检查", "谈心谈话"])]
+    summary = shard_summaries(pages)
+    assert shard_summaries(pages) == summary
+    assert shards_holding(summary, "谈心") == [True, False, True]
+    assert shards_holding(summary, "征求意见") == [True, False, False]
+    assert shards_holding(summary, "对照检查") == [False, True, False]
+    assert shards_holding(summary, "谈") == [True, True, True]  # one character: a pair's beginning, not checked
+    assert len(base64.b64decode(summary["shards"][0])) == 8  # a few pairs: the smallest filter

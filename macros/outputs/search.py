@@ -18,6 +18,8 @@ gzip file of its own beside the index, fetched only for the results shown.
 
 from __future__ import annotations
 
+import base64
+import functools
 import gzip
 import html as html_lib
 import json
@@ -55,7 +57,8 @@ PAGES_PER_SHARD = 1000
 so the index is written in shards of about this many pages, each by its own Pagefind process.
 Shards follow the order of results (newest meetings first): the search box searches them one
 after the other and shows results as soon as a shard holds some
-(``pagefind/shards.json`` lists the shards and the values of each filter)."""
+(``pagefind/shards.json`` lists the shards, the values of each filter and a summary of the
+character pairs each shard holds, by which shards that cannot hold a query are skipped)."""
 FIRST_SHARD_PAGES = 100
 """The first shard is small: the time Pagefind takes grows with the pages a query's common
 character pairs occur on, and the first results of a common phrase are found in it."""
@@ -221,6 +224,8 @@ def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PA
     shards = _shards(list(enumerate(pages)), pages_per_shard, min(pages_per_shard, FIRST_SHARD_PAGES))
     for number, shard in enumerate(shards):
         index_shard(shard, output / str(number))
+    for number in range(1, len(shards)):
+        _share_engine(output / str(number))
     offered: dict[str, set[str]] = {}
     for page in pages:
         for key, values in page.filters().items():
@@ -228,8 +233,99 @@ def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PA
     manifest = {
         "shards": [f"{number}/" for number in range(len(shards))],
         "filters": {key: sorted(values) for key, values in offered.items()},
+        "summary": shard_summaries([[page for _, page in shard] for shard in shards]),
     }
     (output / "shards.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
+
+SUMMARY_BITS_PER_PAIR = 8
+"""Bits of a shard's summary per character pair its pages hold (with 3 hashes, a pair the shard
+lacks is taken for present about once in 30; a query is usually two or more pairs)."""
+SUMMARY_HASHES = 3
+
+
+def shard_summaries(shards: list[list[SearchPage]]) -> dict:
+    """Which character pairs each shard's pages hold, as a Bloom filter a shard (base64), so that the
+    search box skips, without loading anything of it, a shard lacking a pair of the query: no page
+    there holds the whole query. A filter never says a pair the shard holds is missing; it may say a
+    missing pair is there (the shard is then searched and nothing is lost). Pairs held by every shard
+    are left out of the shards' filters and go to ``common``, checked first."""
+    held = [_pair_tokens(shard) for shard in shards]
+    common = set.intersection(*held) if len(held) > 1 else set()
+    return {
+        "hashes": SUMMARY_HASHES,
+        "common": _bloom(common),
+        "shards": [_bloom(tokens - common) for tokens in held],
+    }
+
+
+def shards_holding(summary: dict, query: str) -> list[bool]:
+    """For each shard, whether it may hold a page with every character pair of ``query`` (the Python
+    twin of the search box's ``shardsHolding``)."""
+    pairs = [token for token in query_tokens(query).split() if _is_pair(token)]
+    common = _decoded(summary["common"])
+    rare = [pair for pair in pairs if not _bloom_has(common, pair, summary["hashes"])]
+    return [all(_bloom_has(_decoded(bloom), pair, summary["hashes"]) for pair in rare) for bloom in summary["shards"]]
+
+
+@functools.lru_cache(maxsize=64)
+def _decoded(bloom: str) -> bytes:
+    return base64.b64decode(bloom)
+
+
+def _pair_tokens(pages: list[SearchPage]) -> set[str]:
+    """The character pairs of ``pages``' texts as tokens (each pair once: the pages' terms share most)."""
+    pairs: set[tuple[str, str]] = set()
+    for page in pages:
+        for run in _CJK_RUN.findall(page.text):
+            pairs.update(zip(run, run[1:]))
+    return {pair_token(*pair) for pair in pairs}
+
+
+_PAIR = re.compile(r"c[0-9a-f]{10}")
+
+
+def _is_pair(token: str) -> bool:
+    return _PAIR.fullmatch(token) is not None
+
+
+def _fnv(text: str, seed: int) -> int:
+    """FNV-1a, 32 bits, of an ASCII token (the search box's ``fnv``)."""
+    value = seed
+    for byte in text.encode("ascii"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def _bloom_bits(token: str, size: int, hashes: int) -> list[int]:
+    first, second = _fnv(token, 0x811C9DC5), _fnv(token, 0x9747B28C) | 1
+    return [(first + number * second) % size for number in range(hashes)]
+
+
+def _bloom(tokens: set[str]) -> str:
+    size = max(8, -(-len(tokens) * SUMMARY_BITS_PER_PAIR // 8)) * 8
+    bits = bytearray(size // 8)
+    for token in sorted(tokens):
+        for bit in _bloom_bits(token, size, SUMMARY_HASHES):
+            bits[bit >> 3] |= 1 << (bit & 7)
+    return base64.b64encode(bytes(bits)).decode("ascii")
+
+
+def _bloom_has(bits: bytes, token: str, hashes: int) -> bool:
+    return all(bits[bit >> 3] & (1 << (bit & 7)) for bit in _bloom_bits(token, len(bits) * 8, hashes))
+
+
+ENGINE_SHARED = b"pagefind_dcd"
+"""What a shard after the first holds in place of Pagefind's WebAssembly engine. The search box loads
+the engine once, from the first shard, and every shard's instance uses it (Pagefind's engine module
+is loaded once a page and an instance asking again gets that one); a shard's own copy (68 KB, the
+same bytes in every shard) would be downloaded and unpacked once more for each shard searched. This
+marker is what Pagefind reads as an uncompressed, empty file."""
+
+
+def _share_engine(shard: Path) -> None:
+    for engine in shard.glob("wasm.*.pagefind"):
+        engine.write_bytes(ENGINE_SHARED)
 
 
 def _shards(

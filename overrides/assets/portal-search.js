@@ -37,6 +37,45 @@
     return out.join(" ");
   }
 
+  // FNV-1a, 32 bits, of an ASCII token (macros/outputs/search.py _fnv).
+  function fnv(text, value) {
+    for (var i = 0; i < text.length; i++) { value = Math.imul(value ^ text.charCodeAt(i), 0x01000193) >>> 0; }
+    return value;
+  }
+
+  // Whether a Bloom filter of shards.json's summary may hold a token (macros/outputs/search.py _bloom_has).
+  function bloomHas(bits, token, hashes) {
+    var size = bits.length * 8;
+    var first = fnv(token, 0x811c9dc5);
+    var second = (fnv(token, 0x9747b28c) | 1) >>> 0;
+    for (var n = 0; n < hashes; n++) {
+      var bit = (first + n * second) % size;
+      if (!(bits[bit >> 3] & (1 << (bit & 7)))) { return false; }
+    }
+    return true;
+  }
+
+  function decodeBits(text) {
+    var raw = atob(text);
+    var bits = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) { bits[i] = raw.charCodeAt(i); }
+    return bits;
+  }
+
+  // For each shard, whether it may hold a page with every character pair of the query: a shard
+  // whose summary lacks one of them is skipped without loading anything of it
+  // (macros/outputs/search.py shards_holding is the Python twin).
+  function shardsHolding(summary, query) {
+    if (!summary.decoded) {
+      summary.decoded = { common: decodeBits(summary.common), shards: summary.shards.map(decodeBits) };
+    }
+    var pairs = queryTokens(query).split(" ").filter(function (token) { return /^c[0-9a-f]{10}$/.test(token); });
+    var rare = pairs.filter(function (pair) { return !bloomHas(summary.decoded.common, pair, summary.hashes); });
+    return summary.decoded.shards.map(function (bits) {
+      return rare.every(function (pair) { return bloomHas(bits, pair, summary.hashes); });
+    });
+  }
+
   function escapeHtml(text) {
     return String(text).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
@@ -147,10 +186,15 @@
     }
 
     // Shard 0's bundle is imported; the other shards are further instances of the same engine,
-    // made only when a search reaches them.
+    // made only when a search reaches them. The instances share one WebAssembly module, which
+    // shard 0's loads (the other shards hold only a marker in its place, see macros/outputs/search.py
+    // ENGINE_SHARED): an instance is made only once the one before it is ready (an empty search
+    // waits for that), shard 0's first.
+    var ready = Promise.resolve();
     function engine(number) {
+      if (number > 0) { engine(0); }
       if (!engines[number]) {
-        engines[number] = (async function () {
+        engines[number] = ready.then(async function () {
           var shards = (await loadManifest()).shards;
           var first = await import(new URL(shards[0] + "pagefind.js", indexUrl).href);
           // Pagefind's web worker did not start in Chromium here, and waiting for it costs 5 s.
@@ -162,8 +206,10 @@
             options.basePath = new URL(shards[number], indexUrl).pathname;
             made = first.createInstance(options);
           }
+          await made.search("");
           return made;
-        })();
+        });
+        ready = engines[number].catch(function () {});
       }
       return engines[number];
     }
@@ -202,19 +248,23 @@
     // false). Pagefind answers a query whose word is missing from an index with near matches
     // (typo tolerance, metadata), so results are checked against the tokens each page holds:
     // a shard whose first result lacks a token holds no page with the query at all.
+    // Shards that cannot hold the query (see shardsHolding) are not searched at all.
     async function searchShards(query, afterShard) {
-      var shards = (await loadManifest()).shards;
+      var loaded = await loadManifest();
+      var maybe = loaded.summary ? shardsHolding(loaded.summary, query) : loaded.shards.map(function () { return true; });
+      var searched = loaded.shards.map(function (_, i) { return i; }).filter(function (i) { return maybe[i]; });
       var filters = chosenFilters();
       var holds = holdsTokens((queryTokens(query) + " " + filters).trim());
       var terms = (queryTokens(query, true) + " " + filters).trim();
       var options = { sort: { order: "asc" } };
       var results = [];
-      for (var i = 0; i < shards.length; i++) {
-        var answer = await (await engine(i)).search(terms, options);
+      for (var n = 0; n < searched.length; n++) {
+        var answer = await (await engine(searched[n])).search(terms, options);
         var found = answer.results.filter(function (r) { return r.words.length > 0; }).map(remember);
         if (found.length && holds(await found[0].data())) { results = results.concat(found); }
-        if (afterShard && (await afterShard(results, holds, i === shards.length - 1)) === false) { return null; }
+        if (afterShard && (await afterShard(results, holds, n === searched.length - 1)) === false) { return null; }
       }
+      if (!searched.length && afterShard) { await afterShard(results, holds, true); }
       return { results: results, holds: holds };
     }
 
@@ -403,6 +453,7 @@
   }
 
   window.portalQueryTokens = queryTokens;
+  window.portalShardsHolding = shardsHolding;
   window.portalExcerpts = excerpts;
   window.portalSearch = function (query) {
     return document.querySelector(".portal-search").portalSearch(query);

@@ -3,6 +3,7 @@ shows readable results and marks the words on the page it opens."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -11,7 +12,7 @@ import pytest
 
 from macros.model.meeting import load_meetings
 from macros.outputs.render import Renderer, meeting_pages
-from macros.outputs.search import query_tokens
+from macros.outputs.search import ENGINE_SHARED, query_tokens, shards_holding
 from tests.support import DATA, ROOT, html_text
 
 QUERIES = ["谈心谈话", "征求意见", "对照检查", "县政府办党组", "王建国", "组综", "开展批评和自我批评"]
@@ -62,6 +63,32 @@ def search_urls(page, base: str, query: str) -> list[str]:
     page.goto(base)
     assert page.evaluate("q => window.portalQueryTokens(q)", query) == query_tokens(query)
     return page.evaluate("query => window.portalSearch(query)", query)
+
+
+def test_the_search_box_skips_the_same_shards_as_python(served_site, page):
+    base, site = served_site
+    summary = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))["summary"]
+    page.goto(base)
+    queries = QUERIES + ["县委办公室", "邯郸学步", "谈", "组综 17", "2021年度"]
+    answers = {query: shards_holding(summary, query) for query in queries}
+    assert any(False in holding for holding in answers.values()) and any(all(h) for h in answers.values())
+    for query, holding in answers.items():
+        assert page.evaluate("([s, q]) => window.portalShardsHolding(s, q)", [summary, query]) == holding, query
+
+
+def test_later_shards_use_the_first_shards_engine(served_site, page):
+    """Only shard 0 holds Pagefind's engine; a search reaching the other shards downloads it once."""
+    base, site = served_site
+    shards = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
+    engines = [sorted((site / "pagefind" / shard).glob("wasm.*.pagefind")) for shard in shards]
+    assert engines[0] and engines[0][0].stat().st_size > 10_000
+    assert all(path.read_bytes() == ENGINE_SHARED for later in engines[1:] for path in later)
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if "wasm." in r.url else None)
+    urls = search_urls(page, base, "民主生活会")
+    meetings = {url.split("/meetings/")[1].split("/")[0] for url in urls if "/meetings/" in url}
+    assert len(meetings) > 3  # results from several meetings, in several shards
+    assert len(fetched) > 1 and sum("/pagefind/0/" in url for url in fetched) == 1, fetched
 
 
 @pytest.mark.parametrize("query", QUERIES)
