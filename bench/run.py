@@ -364,7 +364,7 @@ def run_cache(count: int, plain: bool = False) -> None:
     with tempfile.TemporaryDirectory(prefix="portal-bench-cache-") as scratch:
         project = make_portal(Path(scratch) / "portal", count)
         meeting = sorted((project / "data" / "meetings").glob("*.yml"))[count // 2]
-        template = project / "macros" / "templates" / "report.md.j2"
+        template = project / "macros" / "outputs" / "templates" / "report.md.j2"
         original = meeting.read_text(encoding="utf-8")
 
         def edit_meeting():

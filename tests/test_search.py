@@ -67,9 +67,12 @@ def test_shards_never_split_a_meeting():
             index.add(f"meetings/m{n}/{kind}.md", f"meetings/m{n}/{kind}/", kind, "<p>会议</p>")
     index.add("guide.md", "guide/", "使用说明", "<p>说明</p>")
     shards = _shards(list(enumerate(index.ordered())), 6, first_shard=6)
-    assert [len(shard) for shard in shards] == [8, 5]
-    assert [sorted({page.meeting_id for _, page in shard}) for shard in shards] == [["m0", "m1"], ["", "m2"]]
+    assert [len(shard) for shard in shards] == [8, 4, 1]
+    # The pages of no meeting (the guide here; the home page in a site) are a shard of their own.
+    assert [sorted({page.meeting_id for _, page in shard}) for shard in shards] == [["m0", "m1"], ["m2"], [""]]
     assert [number for shard in shards for number, _ in shard] == list(range(13))
+    only_meetings = _shards(list(enumerate(index.ordered()))[:12], 6, first_shard=6)
+    assert [len(shard) for shard in only_meetings] == [8, 4]
 
 
 def test_the_first_shard_is_small():

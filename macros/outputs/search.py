@@ -331,13 +331,16 @@ def _share_engine(shard: Path) -> None:
 def _shards(
     pages: list[tuple[int, SearchPage]], pages_per_shard: int, first_shard: int = FIRST_SHARD_PAGES,
 ) -> list[list[tuple[int, SearchPage]]]:
-    """Consecutive runs of about ``pages_per_shard`` numbered pages; a meeting's pages are never split,
-    and the few pages of no meeting (listed last) join the last shard."""
+    """Consecutive runs of about ``pages_per_shard`` numbered pages; a meeting's pages are never split.
+    The few pages of no meeting (listed last: the home page, the year pages, the guide) make a small
+    shard of their own: the home page changes with almost every edit, and a warm build then indexes
+    this shard again, not one of a thousand pages."""
     shards: list[list[tuple[int, SearchPage]]] = [[]]
     for number, page in pages:
         shard = shards[-1]
         new_meeting = bool(page.meeting_id) and (not shard or page.meeting_id != shard[-1][1].meeting_id)
-        if len(shard) >= (first_shard if len(shards) == 1 else pages_per_shard) and new_meeting:
+        first_listing = not page.meeting_id and bool(shard) and bool(shard[-1][1].meeting_id)
+        if (len(shard) >= (first_shard if len(shards) == 1 else pages_per_shard) and new_meeting) or first_listing:
             shards.append([])
         shards[-1].append((number, page))
     return shards
