@@ -288,3 +288,17 @@ def test_a_held_meeting_shows_as_held_on_the_home_page_with_what_follows():
     earlier_only = renderer().home([load()[EARLIER]])
     summary = earlier_only.split("</section>")[0]
     assert "<strong>1</strong> 个已召开" in summary and "<strong>0</strong> 个已就绪" in summary and "<strong>0</strong> 个尚未就绪" in summary
+
+
+def test_a_one_meeting_preview_cites_the_previous_year_as_the_full_build_does():
+    from macros.outputs.portal import Portal
+    from tests.support import ROOT
+
+    today = dt.date(2023, 1, 3)
+    full = Portal.load(ROOT, today=today).pages()
+    preview = Portal.load(ROOT, today=today, only={LATER}).pages()
+    for kind in ("agenda", "checklist", "report"):
+        page = f"meetings/{LATER}/{kind}.md"
+        assert preview[page] == full[page], kind
+    assert "（共8项，已完成4项" in preview[f"meetings/{LATER}/agenda.md"]
+    assert not any("2021-county-gov-office" in page for page in preview)  # no other meeting is loaded

@@ -14,6 +14,7 @@ import contextlib
 import fnmatch
 import gc
 import os
+import re
 from pathlib import Path
 
 from macros.model import facts, placeholders, rectification
@@ -620,25 +621,32 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
     root = root or folder.parent.parent
     meetings: list[Record] = []
     paths, errors = meeting_files(folder, root)
+    def load_one(path: Path) -> None:
+        name = _display_name(path, root)
+        data = path.read_bytes() if cache is not None else b""
+        meeting = cache.lookup(name, data) if cache is not None else None
+        if meeting is None:
+            try:
+                tree = yamlfile.load(path, name)
+            except YamlFileError as exc:
+                errors.append(exc.error)
+                return
+            meeting, file_errors = convert(tree, name)
+            errors.extend(file_errors)
+            if cache is not None and meeting is not None and not file_errors and path.read_bytes() == data:
+                cache.store(name, data, meeting)
+        if meeting is not None:
+            meetings.append(meeting)
+
     with _no_cycle_collection():
         for path in paths:
-            if only is not None and path.stem not in only:
-                continue
-            name = _display_name(path, root)
-            data = path.read_bytes() if cache is not None else b""
-            meeting = cache.lookup(name, data) if cache is not None else None
-            if meeting is None:
-                try:
-                    tree = yamlfile.load(path, name)
-                except YamlFileError as exc:
-                    errors.append(exc.error)
-                    continue
-                meeting, file_errors = convert(tree, name)
-                errors.extend(file_errors)
-                if cache is not None and meeting is not None and not file_errors and path.read_bytes() == data:
-                    cache.store(name, data, meeting)
-            if meeting is not None:
-                meetings.append(meeting)
+            if only is None or path.stem in only:
+                load_one(path)
+        if only is not None:
+            # A focused preview also loads each chosen meeting's previous one, which its agenda and
+            # checklist cite (the previous year's rectification), so it reads as the full build does.
+            for path in _previous_files(paths, meetings, only):
+                load_one(path)
     first_seen: dict[str, Record] = {}
     for meeting in meetings:
         if meeting.id in first_seen:
@@ -649,6 +657,31 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
         raise DataErrors(errors)
     meetings.sort(key=lambda m: (-m.year, m.group.name, m.id))
     return meetings
+
+
+def _previous_files(paths: list[Path], meetings: list[Record], only: set[str]) -> list[Path]:
+    """The files, among those not loaded, that may hold a loaded meeting's previous meeting: the one
+    its ``previous`` names, or one naming the same group and the year before (checked by
+    ``rectification.link_years`` once loaded; this only keeps the other files from being parsed)."""
+    named = {meeting.previous for meeting in meetings if meeting.previous}
+    wanted = [(meeting.group.name, meeting.year - 1) for meeting in meetings
+              if not meeting.previous and meeting.group and meeting.year is not None]
+    found = []
+    for path in paths:
+        if path.stem in only:
+            continue
+        if path.stem in named:
+            found.append(path)
+            continue
+        if not wanted:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if any(group in text and re.search(rf"(?m)^year:\s*{year}\b", text) for group, year in wanted):
+            found.append(path)
+    return found
 
 
 @contextlib.contextmanager
