@@ -454,13 +454,13 @@ def _cross_check(meeting: Record, ctx: Context) -> None:
     talks = meeting.talks
     for index, talk in enumerate(talks.records if talks else []):
         path = f"talks.records[{index}]"
-        member = _known_member(talk, "member", by_name, ctx, path)
+        member = ctx.known_member(talk, "member", by_name, path)
         targets = [key for key in ("with", "unit", "branch") if talk[key]]
         if len(targets) != 1:
             ctx.error(talk.line, path, "请在 with（班子成员）、unit（分管单位）、branch（党支部）中填且只填一项谈话对象。")
             continue
         if talk["with"]:
-            other = _known_member(talk, "with", by_name, ctx, path)
+            other = ctx.known_member(talk, "with", by_name, path)
             if other is not None and other is member:
                 ctx.error(talk.line_of("with"), f"{path}.with", "谈话双方是同一个人。")
         elif member is not None and talk.unit and talk.unit not in member.units:
@@ -473,7 +473,7 @@ def _cross_check(meeting: Record, ctx: Context) -> None:
     seen: set[str] = set()
     for index, item in enumerate(materials.members if materials else []):
         path = f"materials.members[{index}]"
-        _known_member(item, "member", by_name, ctx, path)
+        ctx.known_member(item, "member", by_name, path)
         if item.member in seen:
             ctx.error(item.line_of("member"), f"{path}.member", f"{item.member}的材料进度填了两次。请只保留一条。")
         seen.add(item.member)
@@ -531,16 +531,6 @@ def _already_reported(ctx: Context, fields: tuple[str, ...]) -> bool:
             if error.field == name or error.field.startswith((f"{name}.", f"{name}[")) or name.startswith(f"{error.field}."):
                 return True
     return False
-
-
-def _known_member(record: Record, key: str, by_name: dict, ctx: Context, path: str):
-    name = record[key]
-    if name in by_name:
-        return by_name[name]
-    if name:
-        members = {known: member.line_of("name") for known, member in by_name.items()}
-        ctx.unknown_member(record.line_of(key), f"{path}.{key}", name, members)
-    return None
 
 
 def _not_after_meeting(meeting: Record, record: Record, ctx: Context, path: str) -> None:

@@ -68,7 +68,7 @@ def check(meeting: Record, by_name: dict, ctx: Context) -> None:
     """Cross-checks: responsible and absent members belong to the group; dates agree with statuses."""
     for index, item in enumerate(meeting.rectification):
         path = f"rectification[{index}]"
-        _known_member(item, "member", by_name, ctx, path)
+        ctx.known_member(item, "member", by_name, path)
         if item.status == "已完成" and item.completed_on is None:
             ctx.error(item.line_of("status"), f"{path}.status", "状态为“已完成”，请填写完成日期 completed_on（如 2022-06-30）。")
         if item.completed_on is not None and item.status != "已完成":
@@ -77,15 +77,9 @@ def check(meeting: Record, by_name: dict, ctx: Context) -> None:
     if held is None:
         return
     for index, absence in enumerate(held.absent):
-        _known_member(absence, "member", by_name, ctx, f"held.absent[{index}]")
+        ctx.known_member(absence, "member", by_name, f"held.absent[{index}]")
     if held.reported_on and held.date and held.reported_on < held.date:
         ctx.error(held.line_of("reported_on"), "held.reported_on", f"报送日期 {held.reported_on} 早于会议召开日期 {held.date}。请核对。")
-
-
-def _known_member(record: Record, key: str, by_name: dict, ctx: Context, path: str) -> None:
-    name = record[key]
-    if name and name not in by_name:
-        ctx.unknown_member(record.line_of(key), f"{path}.{key}", name, {known: member.line_of("name") for known, member in by_name.items()})
 
 
 def link_years(meetings: list[Record], complete: bool = True) -> list[DataError]:
@@ -127,12 +121,6 @@ def link_years(meetings: list[Record], complete: bool = True) -> list[DataError]
 def previous_meeting(meeting: Record) -> Record | None:
     """The group's previous meeting, as linked when the meetings were loaded."""
     return meeting[PREVIOUS_KEY] if PREVIOUS_KEY in meeting else None
-
-
-def previous_year(meeting: Record) -> int:
-    """The year whose rectification item one of the agenda reports on: the linked meeting's, or the year before."""
-    previous = previous_meeting(meeting)
-    return previous.year if previous is not None else meeting.year - 1
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,17 @@ class Context:
     def error(self, line: int, path: str, message: str) -> None:
         self.errors.append(DataError(self.file, line, path, message))
 
+    def known_member(self, record, key: str, by_name: dict, path: str):
+        """The group member ``record[key]`` names (``by_name``: name → member record), or None; a name
+        that is no member is reported (see ``unknown_member``)."""
+        name = record[key]
+        if name in by_name:
+            return by_name[name]
+        if name:
+            members = {known: member.line_of("name") for known, member in by_name.items()}
+            self.unknown_member(record.line_of(key), f"{path}.{key}", name, members)
+        return None
+
     def unknown_member(self, line: int, path: str, name: str, members: dict[str, int]) -> None:
         """A name that is not one of the group's ``members`` (name → line of the member list): said
         once, at its first line, naming the member it nearly matches and the other lines it recurs on

@@ -235,7 +235,6 @@ class Renderer:
             fact_text=facts.read,
             previous_meeting=rectification.previous_meeting,
             previous_counts=previous_counts,
-            previous_year=rectification.previous_year,
             previous_title=previous_title,
             has_rectification_list=rectification.has_list,
             rectification_counts=lambda meeting: rectification.counts(meeting.rectification),
