@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -46,6 +47,8 @@ def build(project: Path, capsys) -> str:
 def settings(monkeypatch):
     monkeypatch.setenv("PORTAL_TODAY", "2023-01-03")
     monkeypatch.setenv("PORTAL_PAGES_PER_SHARD", "9")
+    # The home page lists the latest year only: 2022, 2021, 2020 and 2019 have year pages.
+    monkeypatch.setenv("PORTAL_HOME_MEETINGS", "1")
     monkeypatch.delenv("PORTAL_CACHE", raising=False)
 
 
@@ -62,10 +65,22 @@ def test_warm_build_publishes_the_bytes_of_a_cold_build(tmp_path, settings, caps
     assert "只重新生成了有改动的部分" in build(project, capsys)
     assert site_bytes(project / "site") == cold_before
 
+    assert {"years/2022/index.html", "years/2021/index.html"} <= set(cold_before)
+    site = project / "site"
+    inodes = {name: (site / name).stat().st_ino for name in cold_before}
     change_fact(project)
     said = build(project, capsys)
     assert "只重新生成了有改动的部分" in said
     warm = site_bytes(project / "site")
+    # Only the changed meeting's year page was rendered again; the others are the published files.
+    published = project / ".cache" / "portal" / "published-site"
+    assert json.loads((published / "rendered-years.json").read_text(encoding="utf-8")) == [2022]
+    assert (site / "years/2021/index.html").stat().st_ino == inodes["years/2021/index.html"]
+    assert (site / "years/2022/index.html").stat().st_ino != inodes["years/2022/index.html"]
+    # The texts search shows excerpts from: the unchanged ones are the published files, not written again.
+    texts = [name for name in cold_before if name.startswith("pagefind/text/")]
+    kept = [name for name in texts if (site / name).stat().st_ino == inodes[name]]
+    assert 0 < len(kept) < len(texts)
     report = warm[f"meetings/{CHANGED}/report/index.html"].decode("utf-8")
     assert "发放征求意见表93份" in report
     assert warm[f"meetings/{CHANGED}/{CHANGED}-report.docx"] != cold_before[f"meetings/{CHANGED}/{CHANGED}-report.docx"]

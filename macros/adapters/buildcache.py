@@ -44,12 +44,14 @@ RUN_OUT = "PORTAL_CACHE_OUT"
 """Environment variable of a cached MkDocs run: the folder it leaves its records in."""
 RUN_IN = "PORTAL_CACHE_IN"
 """Environment variable of a warm build's MkDocs run: the records of the published site's run."""
+RUN_SITE = "PORTAL_CACHE_SITE"
+"""Environment variable of a warm build's MkDocs run: the published site (its unchanged search files are linked)."""
 LISTING_PAGES = ("index.html",)
 LISTING_PREFIXES = ("years/",)
 """The pages that list meetings: rendered again by every warm build (all others depend on one meeting)."""
 MAX_WARM_CHANGES = 50
 """More changed meetings than this and a cold build is about as fast (and simpler)."""
-_ENV_INPUTS = ("PORTAL_TODAY", "PORTAL_PAGES_PER_SHARD", "SOURCE_DATE_EPOCH", "PORTAL_RUNNER")
+_ENV_INPUTS = ("PORTAL_TODAY", "PORTAL_PAGES_PER_SHARD", "PORTAL_HOME_MEETINGS", "SOURCE_DATE_EPOCH", "PORTAL_RUNNER")
 _SOURCE_DIRS = ("docs", "overrides", "macros")
 _SOURCE_FILES = ("mkdocs.yml", "requirements.txt")
 
@@ -221,11 +223,27 @@ def meetings_to_render(meetings) -> set[str] | None:
     }
 
 
+def years_to_render(meetings, rendered: set[str] | None) -> set[int] | None:
+    """The year pages a warm build's MkDocs run renders (None: all of them): the years of the meetings
+    it renders. A year page lists that year's meetings only; if a meeting's year changed, every one."""
+    if rendered is None:
+        return None
+    try:
+        old = json.loads((_run_folder(RUN_IN) / "years.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return None
+    if any(old.get(meeting.id) != meeting.year for meeting in meetings):
+        return None
+    return {meeting.year for meeting in meetings if meeting.id in rendered}
+
+
 def record_links(meetings) -> None:
     folder = _run_folder(RUN_OUT)
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "links.json").write_text(json.dumps(previous_links(meetings), sort_keys=True), encoding="utf-8")
+        years = {meeting.id: meeting.year for meeting in meetings}
+        (folder / "years.json").write_text(json.dumps(years, sort_keys=True), encoding="utf-8")
 
 
 def complete_search(index, rendered: set[str] | None) -> None:
@@ -243,8 +261,8 @@ def complete_search(index, rendered: set[str] | None) -> None:
             index.restore(src_uri, page)
 
 
-def record_search(index, rendered: set[str] | None) -> None:
-    """Leave this run's search records, and the meetings it rendered, for the next warm build."""
+def record_search(index, rendered: set[str] | None, years: set[int] | None = None) -> None:
+    """Leave this run's search records, and the meetings and year pages it rendered, for the next warm build."""
     folder = _run_folder(RUN_OUT)
     if folder is None:
         return
@@ -252,55 +270,106 @@ def record_search(index, rendered: set[str] | None) -> None:
     records = [(index.sources[page.url], page) for page in index.ordered()]
     (folder / "search.pickle").write_bytes(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
     (folder / "rendered.json").write_text(json.dumps(None if rendered is None else sorted(rendered)), encoding="utf-8")
+    (folder / "rendered-years.json").write_text(json.dumps(None if years is None else sorted(years)), encoding="utf-8")
 
 
-def shard_indexer(root: Path):
-    """The function that indexes a search shard: through the shard cache, or Pagefind alone (cache off)."""
-    return ShardCache(root).index if enabled() else None
+def search_writer(root: Path):
+    """What writes the search index: through the build cache, or Pagefind alone (cache off)."""
+    from macros.outputs.search import ShardWriter
+
+    return CachedShardWriter(root) if enabled() else ShardWriter()
 
 
-class ShardCache:
-    """Pagefind's files for a shard, keyed by the shard's records, Pagefind's version and the search code.
+class CachedShardWriter:
+    """The search index's parts from earlier work where their inputs did not change.
 
-    Pagefind's command line writes the same bytes for the same records (the reason the portal uses it),
-    so a shard whose records did not change is copied from here rather than indexed again."""
+    A shard is keyed by its records (each page's terms, metadata and place), Pagefind's version
+    and the search code. Pagefind's command line writes the same bytes for the same records (the
+    reason the portal uses it), so a shard whose records did not change is hard-linked from the
+    published site (a warm build) or copied from the cache, not indexed again; its character
+    pairs (the shard's summary) are kept beside it. A page whose text did not change keeps its
+    text file, hard-linked from the published site."""
 
     def __init__(self, root: Path):
         from macros.outputs import search
 
+        self.fresh = search.ShardWriter()
         self.folder = cache_dir(root) / "search"
+        self.pairs_folder = cache_dir(root) / "pairs"
         self.code = _digest(metadata.version("pagefind").encode(), Path(search.__file__).read_bytes()).encode()
         self.used: list[str] = []
         self.indexed = 0
-        """How many shards Pagefind indexed (the others were copied from the cache)."""
+        """How many shards Pagefind indexed (the others were linked or copied)."""
+        self._keys: dict[int, tuple[list, str]] = {}
+        # A warm build's run: the published site's index, and what each of its parts was made from.
+        self.published: Path | None = None
+        self.published_shards: dict[str, Path] = {}
+        self.published_texts: list[str] = []
+        site, records = os.environ.get(RUN_SITE), _run_folder(RUN_IN)
+        if site and records is not None:
+            try:
+                keys = json.loads((records / "shards.json").read_text(encoding="utf-8"))
+                with (records / "search.pickle").open("rb") as handle:
+                    self.published_texts = [page.text for _, page in pickle.load(handle)]
+            except (OSError, ValueError, pickle.PickleError):
+                return
+            self.published = Path(site) / "pagefind"
+            self.published_shards = {key: self.published / str(number) for number, key in enumerate(keys)}
 
     def key(self, pages) -> str:
-        return _digest(self.code, pickle.dumps([(number, page) for number, page in pages], protocol=4))
+        known = self._keys.get(id(pages))
+        if known is not None and known[0] is pages:
+            return known[1]
+        key = _digest(self.code, pickle.dumps([(number, page) for number, page in pages], protocol=4))
+        self._keys[id(pages)] = (pages, key)
+        return key
 
     def index(self, pages, output: Path) -> None:
-        from macros.outputs import search
-
         key = self.key(pages)
         self.used.append(key)
-        cached = self.folder / key
-        if cached.is_dir():
-            try:
-                shutil.copytree(cached, output, dirs_exist_ok=True)
-                self._record_use()
-                return
-            except OSError:
-                shutil.rmtree(output, ignore_errors=True)
-        search._index_shard(pages, output)
+        self._record_use()
+        for source, copy in ((self.published_shards.get(key), os.link), (self.folder / key, shutil.copy2)):
+            if source is not None and source.is_dir():
+                try:
+                    shutil.copytree(source, output, copy_function=copy, dirs_exist_ok=True)
+                    return
+                except OSError:
+                    shutil.rmtree(output, ignore_errors=True)
+        self.fresh.index(pages, output)
         self.indexed += 1
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary = self.folder / f"{key}.{os.getpid()}.tmp"
             shutil.rmtree(temporary, ignore_errors=True)
             shutil.copytree(output, temporary)
-            os.replace(temporary, cached)
+            os.replace(temporary, self.folder / key)
         except OSError:
             pass  # a cache that cannot be written only costs time
-        self._record_use()
+
+    def pairs(self, pages) -> set[str]:
+        path = self.pairs_folder / f"{self.key(pages)}.json"
+        try:
+            return set(json.loads(path.read_text(encoding="ascii")))
+        except (OSError, ValueError):
+            pass
+        pairs = self.fresh.pairs(pages)
+        try:
+            self.pairs_folder.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(sorted(pairs)), encoding="ascii")
+            os.replace(temporary, path)
+        except OSError:
+            pass
+        return pairs
+
+    def text(self, number: int, page, path: Path) -> None:
+        if self.published is not None and number < len(self.published_texts) and self.published_texts[number] == page.text:
+            try:
+                os.link(self.published / "text" / path.name, path)
+                return
+            except OSError:
+                pass
+        self.fresh.text(number, page, path)
 
     def _record_use(self) -> None:
         folder = _run_folder(RUN_OUT)
@@ -323,6 +392,11 @@ def prune_shards(root: Path) -> None:
     for entry in folder.iterdir():
         if entry.name not in kept:
             shutil.rmtree(entry, ignore_errors=True)
+    pairs = cache_dir(root) / "pairs"
+    if pairs.is_dir():
+        for entry in pairs.iterdir():
+            if entry.name.removesuffix(".json") not in kept:
+                entry.unlink(missing_ok=True)
 
 
 def meeting_hashes(root: Path) -> dict[str, str] | None:
@@ -338,12 +412,19 @@ def meeting_hashes(root: Path) -> dict[str, str] | None:
 
 def site_manifest(site: Path) -> dict[str, list[int]]:
     """Every file of a site: its size and modification time (a changed file changes one of them)."""
-    manifest = {}
-    for folder, _, names in os.walk(site):
-        for name in names:
-            path = Path(folder) / name
-            stat = path.stat()
-            manifest[path.relative_to(site).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    manifest: dict[str, list[int]] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if not entry.is_symlink():  # as os.walk: a link to a folder is not followed
+                        walk(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    stat = entry.stat()
+                    manifest[prefix + entry.name] = [stat.st_size, stat.st_mtime_ns]
+
+    walk(str(site), "")
     return manifest
 
 
@@ -370,6 +451,7 @@ class Plan:
     def prepare(cls, root: Path, site: Path, for_files: bool = False) -> "Plan":
         """``for_files``: the site is built with links to .html files (make build-local)."""
         plan = cls(root, site, for_files)
+        plan._last = time.perf_counter()
         if not enabled():
             plan.reason = "已关闭生成缓存"
             return plan
@@ -384,6 +466,11 @@ class Plan:
 
     def changed_ids(self) -> list[str] | None:
         """The ids of changed meeting files, or None when only a cold build will do (``reason`` says why)."""
+        if not hasattr(self, "_changed"):
+            self._changed = self._changed_ids()
+        return self._changed
+
+    def _changed_ids(self) -> list[str] | None:
         state = self.state
         if not enabled():
             return None
@@ -435,7 +522,8 @@ class Plan:
             shutil.rmtree(fresh, ignore_errors=True)
         return done
 
-    def _lap(self, step: str) -> None:
+    def lap(self, step: str) -> None:
+        """Note how long ``step`` took (since the last step); PORTAL_BUILD_TIMES prints them."""
         now = time.perf_counter()
         self.timings[step] = now - self._last
         self._last = now
@@ -460,10 +548,9 @@ class Plan:
     def _warm(self, fresh: Path, changed: list[str], env: dict) -> bool:
         from macros.adapters import runner
 
-        self._last = time.perf_counter()
         files: dict[str, list[int]] = self.state["files"]
         if "pagefind/shards.json" not in files or not all(
-            (self.published / name).is_file() for name in ("links.json", "search.pickle", "shards.json")
+            (self.published / name).is_file() for name in ("links.json", "years.json", "search.pickle", "shards.json")
         ):
             self.reason = "没有上次生成的记录"
             return False
@@ -472,13 +559,16 @@ class Plan:
             self._link(files, fresh, ())
             shutil.rmtree(self.run_folder, ignore_errors=True)
             shutil.copytree(self.published, self.run_folder)
-            self._lap(f"link {len(files)} unchanged files")
+            self.lap(f"link {len(files)} unchanged files")
             return True
         scratch = cache_dir(self.root) / "scratch"
         shutil.rmtree(scratch, ignore_errors=True)
         try:
             command = runner.build_command(self.root / "mkdocs.yml", scratch, for_files=self.for_files)
-            run_env = dict(self.environment(env), **{RENDER_ONLY: ",".join(changed), RUN_IN: str(self.published)})
+            run_env = dict(
+                self.environment(env),
+                **{RENDER_ONLY: ",".join(changed), RUN_IN: str(self.published), RUN_SITE: str(self.site.resolve())},
+            )
             result = subprocess.run(command, cwd=self.root, env=run_env, capture_output=True, text=True)
             if result.returncode != 0:
                 self.reason = "增量生成失败"
@@ -486,12 +576,17 @@ class Plan:
             if os.environ.get("PORTAL_BUILD_TIMES"):
                 # The MkDocs run's own figures (its total, the search index's share).
                 for line in result.stderr.splitlines():
-                    if line.startswith("  search index") or "Documentation built in" in line:
+                    if line.startswith("  ") or "Documentation built in" in line:
                         print("  " + line.strip(), file=sys.stderr)
-            self._lap("render changed meetings and listing pages")
+            self.lap("render changed meetings and listing pages")
             rendered_ids = json.loads((self.run_folder / "rendered.json").read_text(encoding="utf-8"))
-            # The rendered meetings' pages and Word files, the pages listing meetings (home, years), the index.
-            replaced = tuple(f"meetings/{meeting_id}/" for meeting_id in rendered_ids) + LISTING_PREFIXES + ("pagefind/",)
+            rendered_years = json.loads((self.run_folder / "rendered-years.json").read_text(encoding="utf-8"))
+            # The rendered meetings' pages and Word files, the pages listing meetings (home, the rendered
+            # years: ``years/2021/index.html``, or ``years/2021.html`` for make build-local), the index.
+            years = LISTING_PREFIXES if rendered_years is None else tuple(
+                f"{prefix}{year}{end}" for prefix in LISTING_PREFIXES for year in rendered_years for end in ("/", ".")
+            )
+            replaced = tuple(f"meetings/{meeting_id}/" for meeting_id in rendered_ids) + years + ("pagefind/",)
             made = set(site_manifest(scratch))
             wanted = {name for name in files if name.startswith(replaced)} | set(LISTING_PAGES)
             fresh_names = {name for name in made if name.startswith(replaced)} | set(LISTING_PAGES)
@@ -504,7 +599,7 @@ class Plan:
                 target = fresh / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(scratch / name, target)
-            self._lap(f"link {len(files) - len(fresh_names)} unchanged files, {len(rendered_ids)} meetings rendered")
+            self.lap(f"link {len(files) - len(fresh_names)} unchanged files, {len(rendered_ids)} meetings rendered")
             return True
         finally:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -72,6 +72,7 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
         if plan.up_to_date():
             print(f"没有改动，{site.name}/ 已是最新。")
             return 0
+        plan.lap("compare with what was published")
         warm = plan.warm_build(fresh, env)
         if not warm:
             mkdocs = runner.build_command(root / "mkdocs.yml", fresh, for_files=for_files)
@@ -83,10 +84,14 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
                 else:
                     print(f"生成失败，{site.name}/ 尚未生成。", file=sys.stderr)
                 return result.returncode or 1
+            plan.lap("build every page")
         plan.forget()
         _publish(site, fresh)
+        plan.lap("publish")
         _remove_leftovers(site)
+        plan.lap("remove the previous version")
         plan.record()
+        plan.lap("record what was published")
     how = "只重新生成了有改动的部分" if warm else "完整生成" + (f"：{plan.reason}" if plan.reason else "")
     print(f"已生成到 {site.name}/（{how}）。")
     if os.environ.get("PORTAL_BUILD_TIMES"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import html as html_lib
 import logging
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -35,6 +36,15 @@ from macros.outputs.render import DOCUMENT_KINDS, Renderer, document_kinds, page
 from macros.outputs.search import PAGES_PER_SHARD, SearchIndex, SearchIndexError  # noqa: E402
 
 
+_LAPS: list[tuple[str, float]] = []
+
+
+def _lap(step: str) -> None:
+    """With PORTAL_BUILD_TIMES, note the time a step of the build ended (printed at its end)."""
+    if os.environ.get("PORTAL_BUILD_TIMES"):
+        _LAPS.append((step, time.perf_counter()))
+
+
 def portal_for(config) -> Portal:
     """The portal loaded for this build (kept in ``extra`` so the macros module sees it too)."""
     return config["extra"]["portal"]
@@ -52,6 +62,7 @@ def on_startup(command, dirty):
 
 @event_priority(100)
 def on_config(config):
+    _lap("start")
     root = Path(config.config_file_path).resolve().parent
     only = preview_only()
     cache = buildcache.ModelCache(root) if buildcache.enabled() else None
@@ -67,7 +78,9 @@ def on_config(config):
             buildcache.record_links(portal.meetings)
     config["extra"]["portal"] = portal
     # A warm build's run renders only some meetings (None: all of them).
-    config["extra"]["portal_render"] = buildcache.meetings_to_render(portal.meetings)
+    config["extra"]["portal_render"] = rendered = buildcache.meetings_to_render(portal.meetings)
+    config["extra"]["portal_years"] = buildcache.years_to_render(portal.meetings, rendered)
+    _lap("load the meetings")
     return config
 
 
@@ -92,28 +105,106 @@ def on_serve(server, config, builder):
     return server
 
 
+def on_env(env, config, files):
+    """Every page's text is known now (MkDocs has converted them all): start writing the search index,
+    while MkDocs lays the pages out and writes them."""
+    _lap("convert the pages to HTML")
+    if _search_enabled():
+        config["extra"]["portal_search_job"] = _SearchJob(config)
+    return env
+
+
 def on_post_build(config):
-    """Write the Word copies, then the search index of the built pages (skipped when PORTAL_SEARCH=off)."""
+    """Write the Word copies, then wait for the search index (skipped when PORTAL_SEARCH=off)."""
+    _lap("lay out and write the pages")
     for uri, content in config["extra"]["portal_docx"].items():
         (Path(config.site_dir) / uri).write_bytes(content)
-    if _search_enabled():
-        # A warm build's run adds the recorded pages it did not render; shards of unchanged records
-        # come from the build cache.
-        index, rendered = config["extra"]["portal_search"], config["extra"]["portal_render"]
-        started = time.perf_counter()
-        buildcache.complete_search(index, rendered)
-        root = Path(config.config_file_path).resolve().parent
-        indexer = buildcache.shard_indexer(root)
+    job = config["extra"].pop("portal_search_job", None)
+    if job is not None:
+        job.finish()
+        _lap("wait for the search index")
+    for (_, before), (step, after) in zip(_LAPS, _LAPS[1:]):
+        print(f"  {step}: {after - before:.2f} s", file=sys.stderr)
+    _LAPS[:] = []
+
+
+def on_build_error(error):
+    for job in list(_SearchJob.running):
+        job.stop()
+
+
+class _SearchJob:
+    """Writing the search index (Pagefind and the files beside it), in a process of its own: MkDocs
+    lays out and writes the pages on one core, the index is written on the other. Under ``serve``
+    (a process with threads of its own) the index is written in the build's process, at the end."""
+
+    running: set["_SearchJob"] = set()
+
+    def __init__(self, config):
+        # A warm build's run adds the recorded pages it did not render; unchanged shards and texts
+        # are the published site's or the build cache's.
+        self.index, self.rendered = config["extra"]["portal_search"], config["extra"]["portal_render"]
+        self.years = config["extra"]["portal_years"]
+        self.started = time.perf_counter()
+        buildcache.complete_search(self.index, self.rendered)
+        self.output = Path(config.site_dir) / "pagefind"
+        self.writer = buildcache.search_writer(Path(config.config_file_path).resolve().parent)
+        self.process = self.result = None
+        if os.environ.get("PORTAL_SERVING") == "1":
+            return
+        context = multiprocessing.get_context("fork")
+        self.result, sent = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._write_and_send, args=(sent,), daemon=True)
+        self.process.start()
+        sent.close()
+        _SearchJob.running.add(self)
+
+    def _write(self) -> tuple[int, int]:
+        """Write the index; Pagefind's runs and all shards (the cached writer's counts, else 0, 0)."""
+        shard = int(os.environ.get("PORTAL_PAGES_PER_SHARD", 0)) or PAGES_PER_SHARD
+        self.index.write(self.output, shard, self.writer)
+        return getattr(self.writer, "indexed", 0), len(getattr(self.writer, "used", ()))
+
+    def _write_and_send(self, sent) -> None:
         try:
-            shard = int(os.environ.get("PORTAL_PAGES_PER_SHARD", 0)) or PAGES_PER_SHARD
-            index.write(Path(config.site_dir) / "pagefind", shard, indexer)
+            sent.send(("done", self._write()))
         except SearchIndexError as exc:
-            raise Abort(str(exc)) from None
-        buildcache.record_search(index, rendered)
-        if os.environ.get("PORTAL_BUILD_TIMES") and indexer is not None:
-            cache = indexer.__self__
-            print(f"  search index of {len(index.pages)} pages, {cache.indexed} of {len(cache.used)} shards by Pagefind: "
-                  f"{time.perf_counter() - started:.2f} s", file=sys.stderr)
+            sent.send(("error", str(exc)))
+        except BaseException as exc:  # noqa: BLE001 - told to the build, which stops
+            sent.send(("error", f"写搜索索引时出错（{type(exc).__name__}: {exc}），网站没有发布。"
+                                "请再生成一次；仍然出错时，把这段提示发给技术人员。"))
+
+    def finish(self) -> None:
+        if self.process is None:
+            try:
+                counts = self._write()
+            except SearchIndexError as exc:
+                raise Abort(str(exc)) from None
+        else:
+            try:
+                outcome, value = self.result.recv()
+            except EOFError:
+                self.process.join()
+                outcome, value = "error", (
+                    f"写搜索索引的进程意外退出（退出码 {self.process.exitcode}），网站没有发布。"
+                    "请再生成一次；仍然出错时，把这段提示发给技术人员。"
+                )
+            finally:
+                self.process.join()
+                _SearchJob.running.discard(self)
+            if outcome != "done":
+                raise Abort(value)
+            counts = value
+        buildcache.record_search(self.index, self.rendered, self.years)
+        if os.environ.get("PORTAL_BUILD_TIMES"):
+            print(f"  search index of {len(self.index.pages)} pages, {counts[0]} of {counts[1]} shards by Pagefind: "
+                  f"{time.perf_counter() - self.started:.2f} s after it started", file=sys.stderr)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        _SearchJob.running.discard(self)
 
 
 def on_page_content(html, page, config, files):
@@ -140,9 +231,15 @@ def _search_enabled() -> bool:
 
 def on_files(files, config):
     portal = portal_for(config)
-    rendered = config["extra"]["portal_render"]
-    for src_uri, markdown in portal.pages(rendered).items():
+    rendered, years = config["extra"]["portal_render"], config["extra"]["portal_years"]
+    generated = portal.pages(rendered, years)
+    for src_uri, markdown in generated.items():
         files.append(File.generated(config, src_uri, content=markdown))
+    # The year pages a warm build does not render, registered excluded (the home page links to them).
+    for src_uri in portal.year_page_uris():
+        if src_uri not in generated:
+            files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.EXCLUDED))
+    _lap("make the pages' Markdown")
     # Word copies are written after their report page is rendered; registered now so links to them resolve.
     config["extra"]["portal_docx"] = {}
     for meeting in portal.meetings:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from macros.model.errors import DataError, DataErrors
 from macros.model.meeting import DEFAULT_LEAD_DAYS, load_data
-from macros.outputs.render import AFTER_KINDS, PAGE_KINDS, PAGE_TITLES, Renderer, has_page, meeting_name, meeting_pages
+from macros.outputs.render import AFTER_KINDS, PAGE_KINDS, PAGE_TITLES, Renderer, has_page, home_years, meeting_name, meeting_pages
 
 
 def preview_only() -> set[str] | None:
@@ -34,6 +34,11 @@ class Portal:
     meetings: list = field(default_factory=list)
     renderer: Renderer | None = None
 
+    def __repr__(self) -> str:
+        # Short: the macros plugin writes every config value out as text on each build (for its debug
+        # log, whether or not it is shown), and a thousand meetings written out cost seconds.
+        return f"Portal({str(self.root)!r}, {len(self.meetings)} meetings)"
+
     @classmethod
     def load(cls, root: Path, today: dt.date | None = None, only: set[str] | None = None, cache=None) -> "Portal":
         """Load ``root/data/meetings`` (or only the given ids); raises DataErrors listing every problem.
@@ -46,12 +51,16 @@ class Portal:
         renderer = Renderer(today=today or build_date(), lead_days=lead_days, meeting_report_days=settings.meeting_report_days)
         return cls(root, meetings, renderer)
 
-    def pages(self, only: set[str] | None = None) -> dict[str, str]:
+    def pages(self, only: set[str] | None = None, years: set[int] | None = None) -> dict[str, str]:
         """Every generated page: the meetings' pages and a page for each year the home page does not list.
 
-        ``only``: the pages of these meetings and the year pages (a warm build; year pages list meetings)."""
+        ``only``: the pages of these meetings; ``years``: the year pages of these years (a warm build)."""
         meetings = self.meetings if only is None else [m for m in self.meetings if m.id in only]
-        return {**meeting_pages(meetings, self.renderer), **self.renderer.year_pages(self.meetings)}
+        return {**meeting_pages(meetings, self.renderer), **self.renderer.year_pages(self.meetings, years)}
+
+    def year_page_uris(self) -> list[str]:
+        """The sources of every year page (``years/<year>.md``), rendered or not."""
+        return [f"years/{year}.md" for year in home_years(self.meetings)[1]]
 
     def home(self) -> str:
         return self.renderer.home(self.meetings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 from pathlib import Path
 
 import jinja2
@@ -327,11 +328,12 @@ class Renderer:
     def home(self, meetings) -> str:
         """The dashboard: the latest year's summary, then the meetings of the most recent years."""
         listed, linked = home_years(meetings)
-        entries = [(meeting, self.checklist(meeting)) for meeting in meetings]
-        latest = [(m, c) for m, c in entries if listed and m.year == listed[0]]
+        # Only the years listed here: the others have pages of their own.
+        entries = [(meeting, self.checklist(meeting)) for meeting in meetings if meeting.year in listed]
+        latest = [(m, c) for m, c in entries if m.year == listed[0]]
         return self._render(
             "home.md.j2",
-            entries=[(m, c) for m, c in entries if m.year in listed],
+            entries=entries,
             years=listed,
             linked_years=linked,
             summary=year_summary(latest),
@@ -340,11 +342,14 @@ class Renderer:
             prefix="",
         )
 
-    def year_pages(self, meetings) -> dict[str, str]:
-        """A page for each year the home page does not list (``years/<year>.md``)."""
+    def year_pages(self, meetings, years: set[int] | None = None) -> dict[str, str]:
+        """A page for each year the home page does not list (``years/<year>.md``); ``years``: only
+        the pages of these years (a warm build renders the years of the meetings it renders)."""
         _, linked = home_years(meetings)
         pages = {}
         for year in linked:
+            if years is not None and year not in years:
+                continue
             entries = [(meeting, self.checklist(meeting)) for meeting in meetings if meeting.year == year]
             pages[f"years/{year}.md"] = self._render(
                 "year.md.j2", year=year, entries=entries, years=[year], summary=year_summary(entries), as_of=self.today, prefix="../"
@@ -355,12 +360,14 @@ class Renderer:
 HOME_MEETINGS = 200
 """The home page lists whole years, newest first, while they hold at most this many meetings together
 (the latest year always); each older year gets a page of its own. This keeps the home page small
-(about 110 KB at 1,000 meetings) and every meeting two clicks away."""
+(about 110 KB at 1,000 meetings) and every meeting two clicks away. PORTAL_HOME_MEETINGS sets another
+limit (the tests use it to have year pages with few meetings)."""
 
 
 def home_years(meetings, limit: int | None = None) -> tuple[list[int], list[int]]:
     """The years the home page lists and the years it links to their own page, newest first."""
-    limit = HOME_MEETINGS if limit is None else limit
+    if limit is None:
+        limit = int(os.environ.get("PORTAL_HOME_MEETINGS") or HOME_MEETINGS)
     counts: dict[int, int] = {}
     for meeting in meetings:
         counts[meeting.year] = counts.get(meeting.year, 0) + 1

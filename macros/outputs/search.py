@@ -52,7 +52,7 @@ KINDS = {"report": "报告", "agenda": "议程", "checklist": "清单", "other":
 """Kinds of page a search can be narrowed to, as the filter names them."""
 _KIND_ORDER = {"report": 0, "agenda": 1, "checklist": 2}
 
-PAGES_PER_SHARD = 1000
+PAGES_PER_SHARD = 250
 """Pagefind keeps a whole index in memory while writing it (about 1 GB for 4,000 pages of ours),
 so the index is written in shards of about this many pages, each by its own Pagefind process.
 Shards follow the order of results (newest meetings first): the search box searches them one
@@ -204,26 +204,40 @@ class SearchIndex:
     def ordered(self) -> list[SearchPage]:
         return [page for _, page in sorted(self.pages.values(), key=lambda item: item[0])]
 
-    def write(self, output: Path, pages_per_shard: int = PAGES_PER_SHARD, index_shard=None) -> None:
+    def write(self, output: Path, pages_per_shard: int = PAGES_PER_SHARD, writer: "ShardWriter | None" = None) -> None:
         """Write the Pagefind index of these pages to ``output`` (a folder the site serves)."""
-        write_index(self.ordered(), output, pages_per_shard, index_shard)
+        write_index(self.ordered(), output, pages_per_shard, writer)
 
 
-def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PAGES_PER_SHARD, index_shard=None) -> None:
+class ShardWriter:
+    """How ``write_index`` makes each part of the index: a shard's Pagefind files, the character pairs
+    a shard holds (its summary) and a page's text. The build cache's writer takes what did not change
+    from the published site or the cache instead (the same bytes)."""
+
+    def index(self, pages: list[tuple[int, SearchPage]], output: Path) -> None:
+        _index_shard(pages, output)
+
+    def pairs(self, pages: list[tuple[int, SearchPage]]) -> set[str]:
+        return _pair_tokens([page for _, page in pages])
+
+    def text(self, number: int, page: SearchPage, path: Path) -> None:
+        path.write_bytes(gzip.compress(page.text.encode("utf-8"), mtime=0))
+
+
+def write_index(
+    pages: list[SearchPage], output: Path, pages_per_shard: int = PAGES_PER_SHARD, writer: ShardWriter | None = None,
+) -> None:
     """Index ``pages`` (already in result order) into shards under ``output``, and write each page's
-    text to ``output/text/``; nothing is staged anywhere else.
-
-    ``index_shard(pages, folder)`` indexes one shard instead of Pagefind itself (the build cache's,
-    which gives a shard of unchanged records the bytes Pagefind wrote for them before)."""
-    index_shard = index_shard or _index_shard
+    text to ``output/text/``; nothing is staged anywhere else."""
+    writer = writer or ShardWriter()
     shutil.rmtree(output, ignore_errors=True)
     texts = output / "text"
     texts.mkdir(parents=True)
     for number, page in enumerate(pages):
-        (texts / f"{number}.gz").write_bytes(gzip.compress(page.text.encode("utf-8"), mtime=0))
+        writer.text(number, page, texts / f"{number}.gz")
     shards = _shards(list(enumerate(pages)), pages_per_shard, min(pages_per_shard, FIRST_SHARD_PAGES))
     for number, shard in enumerate(shards):
-        index_shard(shard, output / str(number))
+        writer.index(shard, output / str(number))
     for number in range(1, len(shards)):
         _share_engine(output / str(number))
     offered: dict[str, set[str]] = {}
@@ -233,7 +247,7 @@ def write_index(pages: list[SearchPage], output: Path, pages_per_shard: int = PA
     manifest = {
         "shards": [f"{number}/" for number in range(len(shards))],
         "filters": {key: sorted(values) for key, values in offered.items()},
-        "summary": shard_summaries([[page for _, page in shard] for shard in shards]),
+        "summary": shard_summaries([], held=[writer.pairs(shard) for shard in shards]),
     }
     (output / "shards.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
 
@@ -244,13 +258,15 @@ lacks is taken for present about once in 30; a query is usually two or more pair
 SUMMARY_HASHES = 3
 
 
-def shard_summaries(shards: list[list[SearchPage]]) -> dict:
+def shard_summaries(shards: list[list[SearchPage]], held: list[set[str]] | None = None) -> dict:
     """Which character pairs each shard's pages hold, as a Bloom filter a shard (base64), so that the
     search box skips, without loading anything of it, a shard lacking a pair of the query: no page
     there holds the whole query. A filter never says a pair the shard holds is missing; it may say a
     missing pair is there (the shard is then searched and nothing is lost). Pairs held by every shard
-    are left out of the shards' filters and go to ``common``, checked first."""
-    held = [_pair_tokens(shard) for shard in shards]
+    are left out of the shards' filters and go to ``common``, checked first. ``held``: each shard's
+    pairs, already known (``shards`` is then not read)."""
+    if held is None:
+        held = [_pair_tokens(shard) for shard in shards]
     common = set.intersection(*held) if len(held) > 1 else set()
     return {
         "hashes": SUMMARY_HASHES,
@@ -325,6 +341,8 @@ marker is what Pagefind reads as an uncompressed, empty file."""
 
 def _share_engine(shard: Path) -> None:
     for engine in shard.glob("wasm.*.pagefind"):
+        # A new file, never a write through: the shard may be hard-linked from the published site.
+        engine.unlink()
         engine.write_bytes(ENGINE_SHARED)
 
 
@@ -365,4 +383,7 @@ def _index_shard(pages: list[tuple[int, SearchPage]], output: Path) -> None:
         ]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
-            raise SearchIndexError(f"Pagefind could not write the search index to {output}:\n{result.stdout}{result.stderr}")
+            raise SearchIndexError(
+                f"Pagefind 没能写出搜索索引（{output}），网站没有发布。Pagefind 的输出如下，请发给技术人员：\n"
+                f"{result.stdout}{result.stderr}"
+            )
