@@ -9,11 +9,13 @@ modules (``portal``, ``docx_export``, ``search``) that know nothing of MkDocs.
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import html as html_lib
 import logging
 import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -29,7 +31,7 @@ from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
 from macros.adapters import buildcache  # noqa: E402
 from macros.model.errors import DataErrors  # noqa: E402
-from macros.outputs.docx_export import report_docx_from_html  # noqa: E402
+from macros.outputs.docx_export import write_docx_from_html  # noqa: E402
 from macros.outputs.error_page import write_error_site  # noqa: E402
 from macros.outputs.portal import Portal, build_date, preview_only  # noqa: E402
 from macros.outputs.render import DOCUMENT_KINDS, Renderer, document_kinds, page_uris, word_file_name  # noqa: E402
@@ -106,105 +108,174 @@ def on_serve(server, config, builder):
 
 
 def on_env(env, config, files):
-    """Every page's text is known now (MkDocs has converted them all): start writing the search index,
-    while MkDocs lays the pages out and writes them."""
+    """Every page is converted now: start writing the Word copies and the search index, while MkDocs
+    lays the pages out and writes them."""
     _lap("convert the pages to HTML")
-    if _search_enabled():
-        config["extra"]["portal_search_job"] = _SearchJob(config)
+    config["extra"]["portal_job"] = _AfterPages(config)
     return env
 
 
 def on_post_build(config):
-    """Write the Word copies, then wait for the search index (skipped when PORTAL_SEARCH=off)."""
+    """Wait for the Word copies and the search index (skipped when PORTAL_SEARCH=off)."""
     _lap("lay out and write the pages")
-    for uri, content in config["extra"]["portal_docx"].items():
-        (Path(config.site_dir) / uri).write_bytes(content)
-    job = config["extra"].pop("portal_search_job", None)
+    job = config["extra"].pop("portal_job", None)
     if job is not None:
         job.finish()
-        _lap("wait for the search index")
+        _lap("wait for the Word copies and the search index")
     for (_, before), (step, after) in zip(_LAPS, _LAPS[1:]):
         print(f"  {step}: {after - before:.2f} s", file=sys.stderr)
     _LAPS[:] = []
 
 
 def on_build_error(error):
-    for job in list(_SearchJob.running):
-        job.stop()
+    for task in [*_Forked.running, *_WordCopies.running]:
+        task.stop()
 
 
-class _SearchJob:
-    """Writing the search index (Pagefind and the files beside it), in a process of its own: MkDocs
-    lays out and writes the pages on one core, the index is written on the other. Under ``serve``
-    (a process with threads of its own) the index is written in the build's process, at the end."""
+_ASK_FOR_HELP = "网站没有发布。请再生成一次；仍然出错时，把这段提示发给技术人员。"
 
-    running: set["_SearchJob"] = set()
 
-    def __init__(self, config):
-        # A warm build's run adds the recorded pages it did not render; unchanged shards and texts
-        # are the published site's or the build cache's.
-        self.index, self.rendered = config["extra"]["portal_search"], config["extra"]["portal_render"]
-        self.years = config["extra"]["portal_years"]
-        self.started = time.perf_counter()
-        buildcache.complete_search(self.index, self.rendered)
-        self.output = Path(config.site_dir) / "pagefind"
-        self.writer = buildcache.search_writer(Path(config.config_file_path).resolve().parent)
-        self.process = self.result = None
+class _Forked:
+    """``work()`` run in a forked process (or here, at ``result()``, under ``serve``: a process with
+    threads of its own is not forked). ``result()`` returns what it returned, or stops the build
+    with ``what`` and the error."""
+
+    running: set["_Forked"] = set()
+
+    def __init__(self, what: str, work):
+        self.what, self.work = what, work
+        self.process = self.pipe = None
         if os.environ.get("PORTAL_SERVING") == "1":
             return
         context = multiprocessing.get_context("fork")
-        self.result, sent = context.Pipe(duplex=False)
-        self.process = context.Process(target=self._write_and_send, args=(sent,), daemon=True)
+        self.pipe, sent = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._run_and_send, args=(sent,), daemon=True)
         self.process.start()
         sent.close()
-        _SearchJob.running.add(self)
+        _Forked.running.add(self)
 
-    def _write(self) -> tuple[int, int]:
-        """Write the index; Pagefind's runs and all shards (the cached writer's counts, else 0, 0)."""
-        shard = int(os.environ.get("PORTAL_PAGES_PER_SHARD", 0)) or PAGES_PER_SHARD
-        self.index.write(self.output, shard, self.writer)
-        return getattr(self.writer, "indexed", 0), len(getattr(self.writer, "used", ()))
-
-    def _write_and_send(self, sent) -> None:
+    def _run_and_send(self, sent) -> None:
         try:
-            sent.send(("done", self._write()))
+            sent.send(("done", self.work()))
         except SearchIndexError as exc:
             sent.send(("error", str(exc)))
         except BaseException as exc:  # noqa: BLE001 - told to the build, which stops
-            sent.send(("error", f"写搜索索引时出错（{type(exc).__name__}: {exc}），网站没有发布。"
-                                "请再生成一次；仍然出错时，把这段提示发给技术人员。"))
+            sent.send(("error", f"{self.what}时出错（{type(exc).__name__}: {exc}），{_ASK_FOR_HELP}"))
 
-    def finish(self) -> None:
+    def result(self):
         if self.process is None:
             try:
-                counts = self._write()
+                return self.work()
             except SearchIndexError as exc:
                 raise Abort(str(exc)) from None
-        else:
-            try:
-                outcome, value = self.result.recv()
-            except EOFError:
-                self.process.join()
-                outcome, value = "error", (
-                    f"写搜索索引的进程意外退出（退出码 {self.process.exitcode}），网站没有发布。"
-                    "请再生成一次；仍然出错时，把这段提示发给技术人员。"
-                )
-            finally:
-                self.process.join()
-                _SearchJob.running.discard(self)
-            if outcome != "done":
-                raise Abort(value)
-            counts = value
-        buildcache.record_search(self.index, self.rendered, self.years)
-        if os.environ.get("PORTAL_BUILD_TIMES"):
-            print(f"  search index of {len(self.index.pages)} pages, {counts[0]} of {counts[1]} shards by Pagefind: "
-                  f"{time.perf_counter() - self.started:.2f} s after it started", file=sys.stderr)
+        try:
+            outcome, value = self.pipe.recv()
+        except EOFError:
+            self.process.join()
+            outcome, value = "error", f"{self.what}的进程意外退出（退出码 {self.process.exitcode}），{_ASK_FOR_HELP}"
+        finally:
+            self.process.join()
+            _Forked.running.discard(self)
+        if outcome != "done":
+            raise Abort(value)
+        return value
 
     def stop(self) -> None:
         if self.process is not None and self.process.is_alive():
             self.process.terminate()
             self.process.join()
-        _SearchJob.running.discard(self)
+        _Forked.running.discard(self)
+
+
+class _WordCopies:
+    """The Word copies of the documents, each made from its page's HTML as soon as MkDocs has converted
+    the page, by a worker process: the machine's other core is idle while MkDocs converts pages.
+    They are written to a folder of their own in the site and moved into place at the end: MkDocs
+    writes the (empty) files registered for them while it writes the pages. Under ``serve`` (a
+    process with threads of its own is not forked) they are made in the build's process, at the end."""
+
+    running: set["_WordCopies"] = set()
+
+    def __init__(self, site: Path):
+        self.site = site
+        self.staging = site / ".portal-word"
+        self.documents: dict[str, str] = {}
+        self.pending: list[concurrent.futures.Future] = []
+        self.pool = None
+        if os.environ.get("PORTAL_SERVING") != "1":
+            self.pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            _WordCopies.running.add(self)
+
+    def add(self, uri: str, html: str) -> None:
+        if self.pool is None:
+            self.documents[uri] = html
+        else:
+            self.documents[uri] = ""
+            self.pending.append(self.pool.submit(write_docx_from_html, html, self.staging / uri))
+
+    def finish(self) -> None:
+        try:
+            if self.pool is None:
+                for uri, html in self.documents.items():
+                    write_docx_from_html(html, self.staging / uri)
+            for future in self.pending:
+                future.result()
+        except Exception as exc:  # noqa: BLE001 - told to the build, which stops
+            raise Abort(f"写 Word 文件时出错（{type(exc).__name__}: {exc}），{_ASK_FOR_HELP}") from None
+        finally:
+            self.stop()
+        for uri in self.documents:
+            (self.site / uri).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging / uri, self.site / uri)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        _WordCopies.running.discard(self)
+
+
+class _AfterPages:
+    """What is made from all the converted pages: the search index (Pagefind and the files beside it),
+    in a process of its own while MkDocs lays out and writes the pages (the machine has two cores;
+    MkDocs uses one); and the Word copies, made meanwhile, are waited for."""
+
+    def __init__(self, config):
+        self.site = Path(config.site_dir)
+        self.word: _WordCopies = config["extra"]["portal_word"]
+        self.search = _search_enabled()
+        self.index, self.rendered = config["extra"]["portal_search"], config["extra"]["portal_render"]
+        self.years = config["extra"]["portal_years"]
+        self.started = time.perf_counter()
+        self.indexing = None
+        if self.search:
+            # A warm build's run adds the recorded pages it did not render; unchanged shards and
+            # texts are the published site's or the build cache's.
+            buildcache.complete_search(self.index, self.rendered)
+            self.writer = buildcache.search_writer(Path(config.config_file_path).resolve().parent)
+            self.indexing = _Forked("写搜索索引", self._write_index)
+
+    def _write_index(self) -> tuple[int, int]:
+        """Write the index; Pagefind's runs and all shards (the cached writer's counts)."""
+        shard = int(os.environ.get("PORTAL_PAGES_PER_SHARD", 0)) or PAGES_PER_SHARD
+        self.index.write(self.site / "pagefind", shard, self.writer)
+        return getattr(self.writer, "indexed", 0), len(getattr(self.writer, "used", ()))
+
+    def finish(self) -> None:
+        try:
+            self.word.finish()
+        except Abort:
+            if self.indexing is not None:
+                self.indexing.stop()
+            raise
+        if self.indexing is None:
+            return
+        counts = self.indexing.result()
+        buildcache.record_search(self.index, self.rendered, self.years)
+        if os.environ.get("PORTAL_BUILD_TIMES"):
+            print(f"  search index of {len(self.index.pages)} pages, {counts[0]} of {counts[1]} shards by Pagefind; "
+                  f"Word copies and index done {time.perf_counter() - self.started:.2f} s after the pages were converted",
+                  file=sys.stderr)
 
 
 def on_page_content(html, page, config, files):
@@ -214,7 +285,7 @@ def on_page_content(html, page, config, files):
     kind = parts[-1][: -len(".md")] if parts[0] == "meetings" and len(parts) == 3 else None
     if kind in DOCUMENT_KINDS:
         docx_uri = f"meetings/{parts[1]}/{word_file_name(parts[1], kind)}"
-        config["extra"]["portal_docx"][docx_uri] = report_docx_from_html(html)
+        config["extra"]["portal_word"].add(docx_uri, html)
     if _search_enabled():
         title = html_lib.unescape(page.meta.get("title") or page.title or config["site_name"])
         config["extra"]["portal_search"].add(page.file.src_uri, page.url, title, html)
@@ -241,7 +312,7 @@ def on_files(files, config):
             files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.EXCLUDED))
     _lap("make the pages' Markdown")
     # Word copies are written after their report page is rendered; registered now so links to them resolve.
-    config["extra"]["portal_docx"] = {}
+    config["extra"]["portal_word"] = _WordCopies(Path(config.site_dir))
     for meeting in portal.meetings:
         # A warm build renders only some meetings; the others' files are registered, excluded, so that
         # links to them (the home page's) resolve exactly as in a full build.
@@ -269,8 +340,11 @@ def on_page_context(context, page, config, nav):
         return context
     title, entries = found
     links = []
+    urls = config["extra"].setdefault("portal_urls", {})
     for label, src_uri, current in entries:
-        link = Link(label, File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).url)
+        if src_uri not in urls:
+            urls[src_uri] = File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).url
+        link = Link(label, urls[src_uri])
         link.active = current
         links.append(link)
     section = Section(escape(title), links)

@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from html.parser import HTMLParser
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import markdown
@@ -421,3 +422,10 @@ def _template_parts(draft: bool = False) -> tuple[bytes, str]:
 def report_docx(report_markdown: str) -> bytes:
     """A document page as a .docx file, from the page's Markdown (converted as the site does)."""
     return report_docx_from_html(_page_html(report_markdown))
+
+
+def write_docx_from_html(html: str, path: Path) -> None:
+    """Write the Word copy of a page's HTML to ``path`` (a module-level function: the build runs it
+    in a worker process)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(report_docx_from_html(html))

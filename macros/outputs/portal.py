@@ -73,7 +73,9 @@ class Portal:
         parts = src_uri.split("/")
         if len(parts) != 3 or parts[0] != "meetings":
             return None
-        meeting = next((m for m in self.meetings if m.id == parts[1]), None)
+        if getattr(self, "_by_id", None) is None or len(self._by_id) != len(self.meetings):
+            self._by_id = {m.id: m for m in self.meetings}
+        meeting = self._by_id.get(parts[1])
         if meeting is None:
             return None
         links = []
