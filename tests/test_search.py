@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 from types import SimpleNamespace
 
+import pytest
+
 from macros.outputs.search import (
-    SearchIndex, SearchPage, _shards, char_token, page_text, pair_token, query_tokens, shard_summaries, shards_holding,
+    EarlyShards, SearchIndex, SearchPage, _shards, char_token, page_text, pair_token, query_tokens, shard_summaries, shards_holding,
 )
 
 
@@ -133,3 +135,21 @@ def test_the_summary_holds_pairs_once_and_is_deterministic():
     assert shards_holding(summary, "对照检查") == [False, True, False]
     assert shards_holding(summary, "谈") == [True, True, True]  # one character: a pair's beginning, not checked
     assert len(base64.b64decode(summary["shards"][0])) == 8  # a few pairs: the smallest filter
+
+
+@pytest.mark.parametrize(("per_shard", "first"), [(6, 6), (5, 3), (4, 2), (9, 100)])
+def test_early_shards_are_the_shards_of_the_whole_index(per_shard, first):
+    """The shards handed over while pages are converted (in the order MkDocs converts them: the
+    hand-written pages, then meeting by meeting, then the year pages) are exactly the first shards
+    write_index makes of the whole index, numbers included."""
+    index = SearchIndex([meeting(f"m{n}", f"第{n}党组", 2021) for n in range(7)])
+    handed: list = []
+    early = EarlyShards(handed.append, per_shard, first)
+    early.added(index.add("index.md", "", "首页", "<p>首页</p>"))
+    for n in range(7):
+        for kind in ("index", "checklist", "report", "agenda")[: 2 + n % 3]:
+            early.added(index.add(f"meetings/m{n}/{kind}.md", f"meetings/m{n}/{kind}/", kind, f"<p>会议{n}</p>"))
+    early.added(index.add("years/2020.md", "years/2020/", "2020年", "<p>年度</p>"))
+    whole = _shards(list(enumerate(index.ordered())), per_shard, min(per_shard, first))
+    assert handed and handed == whole[: len(handed)]
+    assert len(handed) < len(whole)

@@ -35,7 +35,9 @@ from macros.outputs.docx_export import write_docx_from_html  # noqa: E402
 from macros.outputs.error_page import write_error_site  # noqa: E402
 from macros.outputs.portal import Portal, build_date, preview_only  # noqa: E402
 from macros.outputs.render import DOCUMENT_KINDS, Renderer, document_kinds, page_uris, word_file_name  # noqa: E402
-from macros.outputs.search import PAGES_PER_SHARD, SearchIndex, SearchIndexError  # noqa: E402
+from macros.outputs.search import (  # noqa: E402
+    PAGES_PER_SHARD, EarlyShards, SearchIndex, SearchIndexError, index_shard_into, shard_key,
+)
 
 
 _LAPS: list[tuple[str, float]] = []
@@ -201,6 +203,8 @@ class _WordCopies:
         self.staging = site / ".portal-word"
         self.documents: dict[str, str] = {}
         self.pending: list[concurrent.futures.Future] = []
+        self.shards: list[concurrent.futures.Future] = []
+        """Shards the worker indexes meanwhile (see _EarlyShards): waited for, their failures not raised."""
         self.pool = None
         if os.environ.get("PORTAL_SERVING") != "1":
             self.pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
@@ -220,6 +224,7 @@ class _WordCopies:
                     write_docx_from_html(html, self.staging / uri)
             for future in self.pending:
                 future.result()
+            concurrent.futures.wait(self.shards)
         except Exception as exc:  # noqa: BLE001 - told to the build, which stops
             raise Abort(f"写 Word 文件时出错（{type(exc).__name__}: {exc}），{_ASK_FOR_HELP}") from None
         finally:
@@ -235,6 +240,40 @@ class _WordCopies:
         _WordCopies.running.discard(self)
 
 
+class _EarlyShards:
+    """A cold build's search shards indexed by the Word copies' worker while MkDocs converts pages
+    (``search.EarlyShards`` says when a shard is complete). The search index's process takes each
+    one it makes identically (same key) instead of running Pagefind again, waiting for it if need be."""
+
+    FOLDER = ".portal-shards"
+    WAIT = 600.0
+    """Seconds the search process waits for a shard before indexing it itself."""
+
+    def __init__(self, word: _WordCopies, site: Path):
+        self.word = word
+        self.folder = site / self.FOLDER
+        self.submitted: dict[str, Path] = {}
+        shard = int(os.environ.get("PORTAL_PAGES_PER_SHARD", 0)) or PAGES_PER_SHARD
+        self.early = EarlyShards(self._submit, shard)
+
+    def _submit(self, pages) -> None:
+        key = shard_key(pages)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.submitted[key] = self.folder / key
+        self.word.shards.append(self.word.pool.submit(index_shard_into, pages, self.folder / key))
+
+    def take(self, pages) -> Path | None:
+        """The folder of this shard's Pagefind files (None: it was not handed over, or indexing it failed)."""
+        folder = self.submitted.get(shard_key(pages))
+        if folder is None:
+            return None
+        failed = folder.with_name(folder.name + ".failed")
+        deadline = time.monotonic() + self.WAIT
+        while not folder.is_dir() and not failed.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return folder if folder.is_dir() else None
+
+
 class _AfterPages:
     """What is made from all the converted pages: the search index (Pagefind and the files beside it),
     in a process of its own while MkDocs lays out and writes the pages (the machine has two cores;
@@ -247,12 +286,16 @@ class _AfterPages:
         self.index, self.rendered = config["extra"]["portal_search"], config["extra"]["portal_render"]
         self.years = config["extra"]["portal_years"]
         self.started = time.perf_counter()
-        self.indexing = None
+        self.indexing = self.early = None
         if self.search:
             # A warm build's run adds the recorded pages it did not render; unchanged shards and
             # texts are the published site's or the build cache's.
             buildcache.complete_search(self.index, self.rendered)
             self.writer = buildcache.search_writer(Path(config.config_file_path).resolve().parent)
+            self.early = config["extra"].get("portal_early_shards")
+            if self.early is not None:
+                fresh = getattr(self.writer, "fresh", self.writer)
+                fresh.prefetched = self.early.take
             self.indexing = _Forked("写搜索索引", self._write_index)
 
     def _write_index(self) -> tuple[int, int]:
@@ -271,9 +314,13 @@ class _AfterPages:
         if self.indexing is None:
             return
         counts = self.indexing.result()
+        early = self.early.submitted.values() if self.early is not None else ()
+        taken = sum(not folder.exists() for folder in early)
+        shutil.rmtree(self.site / _EarlyShards.FOLDER, ignore_errors=True)
         buildcache.record_search(self.index, self.rendered, self.years)
         if os.environ.get("PORTAL_BUILD_TIMES"):
-            print(f"  search index of {len(self.index.pages)} pages, {counts[0]} of {counts[1]} shards by Pagefind; "
+            print(f"  search index of {len(self.index.pages)} pages, {counts[0]} of {counts[1]} shards by Pagefind "
+                  f"({taken} of them indexed while the pages were converted, of {len(early)} handed over); "
                   f"Word copies and index done {time.perf_counter() - self.started:.2f} s after the pages were converted",
                   file=sys.stderr)
 
@@ -288,7 +335,10 @@ def on_page_content(html, page, config, files):
         config["extra"]["portal_word"].add(docx_uri, html)
     if _search_enabled():
         title = html_lib.unescape(page.meta.get("title") or page.title or config["site_name"])
-        config["extra"]["portal_search"].add(page.file.src_uri, page.url, title, html)
+        added = config["extra"]["portal_search"].add(page.file.src_uri, page.url, title, html)
+        early = config["extra"].get("portal_early_shards")
+        if early is not None:
+            early.early.added(added)
     return html
 
 
@@ -312,7 +362,10 @@ def on_files(files, config):
             files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.EXCLUDED))
     _lap("make the pages' Markdown")
     # Word copies are written after their report page is rendered; registered now so links to them resolve.
-    config["extra"]["portal_word"] = _WordCopies(Path(config.site_dir))
+    config["extra"]["portal_word"] = word = _WordCopies(Path(config.site_dir))
+    # A cold build's shards are indexed while MkDocs converts pages (a warm build's come from the cache).
+    early = rendered is None and word.pool is not None and _search_enabled()
+    config["extra"]["portal_early_shards"] = _EarlyShards(word, Path(config.site_dir)) if early else None
     for meeting in portal.meetings:
         # A warm build renders only some meetings; the others' files are registered, excluded, so that
         # links to them (the home page's) resolve exactly as in a full build.

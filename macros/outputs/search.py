@@ -21,8 +21,11 @@ from __future__ import annotations
 import base64
 import functools
 import gzip
+import hashlib
 import html as html_lib
 import json
+import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -212,9 +215,19 @@ class SearchIndex:
 class ShardWriter:
     """How ``write_index`` makes each part of the index: a shard's Pagefind files, the character pairs
     a shard holds (its summary) and a page's text. The build cache's writer takes what did not change
-    from the published site or the cache instead (the same bytes)."""
+    from the published site or the cache instead (the same bytes).
+
+    ``prefetched(pages)``, if set, gives a folder where Pagefind already indexed exactly these pages
+    (see ``EarlyShards``), or None."""
+
+    prefetched = None
 
     def index(self, pages: list[tuple[int, SearchPage]], output: Path) -> None:
+        ready = self.prefetched(pages) if self.prefetched is not None else None
+        if ready is not None:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(ready, output)
+            return
         _index_shard(pages, output)
 
     def pairs(self, pages: list[tuple[int, SearchPage]]) -> set[str]:
@@ -362,6 +375,58 @@ def _shards(
             shards.append([])
         shards[-1].append((number, page))
     return shards
+
+
+def shard_key(pages: list[tuple[int, SearchPage]]) -> str:
+    """The digest of a shard's numbered pages: equal keys, equal Pagefind files."""
+    return hashlib.sha256(pickle.dumps(pages, protocol=4)).hexdigest()
+
+
+class EarlyShards:
+    """The shards of a cold build known before every page is converted, so that Pagefind can index
+    them meanwhile. MkDocs converts the meetings' pages meeting by meeting, in the order of results;
+    once the next meeting's first page arrives, a meeting is complete, its pages get their numbers,
+    and a shard that can take no more meetings (by the rule of ``_shards``) is handed to ``submit``.
+    The pages of no meeting (the last shard) and the last meeting's shard are left to ``write_index``.
+    Whatever was handed over is used only if ``write_index`` makes the very same shard (same key)."""
+
+    def __init__(self, submit, pages_per_shard: int = PAGES_PER_SHARD, first_shard: int = FIRST_SHARD_PAGES):
+        self.submit = submit
+        self.limits = (min(pages_per_shard, first_shard), pages_per_shard)
+        self.shards = 0
+        self.numbered = 0
+        self.shard: list[tuple[int, SearchPage]] = []
+        self.meeting: list[SearchPage] = []
+
+    def added(self, page: SearchPage) -> None:
+        if not page.meeting_id:
+            return
+        if self.meeting and self.meeting[-1].meeting_id != page.meeting_id:
+            self._complete()
+        self.meeting.append(page)
+
+    def _complete(self) -> None:
+        pages = sorted(self.meeting, key=lambda page: _KIND_ORDER.get(page.kind, len(_KIND_ORDER)))
+        self.meeting = []
+        if self.shard and len(self.shard) >= self.limits[min(self.shards, 1)]:
+            self.submit(self.shard)
+            self.shards += 1
+            self.shard = []
+        for page in pages:
+            self.shard.append((self.numbered, page))
+            self.numbered += 1
+
+
+def index_shard_into(pages: list[tuple[int, SearchPage]], folder: Path) -> None:
+    """Index a shard into ``folder``, which appears whole or not at all (``<folder>.failed`` if it failed)."""
+    staging = folder.with_name(folder.name + ".tmp")
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        _index_shard(pages, staging)
+        os.replace(staging, folder)
+    except BaseException:
+        folder.with_name(folder.name + ".failed").touch()
+        raise
 
 
 def _index_shard(pages: list[tuple[int, SearchPage]], output: Path) -> None:
