@@ -320,7 +320,9 @@ class CachedShardWriter:
         known = self._keys.get(id(pages))
         if known is not None and known[0] is pages:
             return known[1]
-        key = _digest(self.code, pickle.dumps([(number, page) for number, page in pages], protocol=4))
+        from macros.outputs.search import shard_key
+
+        key = _digest(self.code, shard_key(pages).encode())
         self._keys[id(pages)] = (pages, key)
         return key
 

@@ -201,7 +201,10 @@ class _WordCopies:
     def __init__(self, site: Path):
         self.site = site
         self.staging = site / ".portal-word"
-        self.documents: dict[str, str] = {}
+        self.documents: list[str] = []
+        """The Word files' addresses in the site."""
+        self.later: list[tuple[str, str]] = []
+        """Under serve: each address and its page's HTML, made at the end."""
         self.pending: list[concurrent.futures.Future] = []
         self.shards: list[concurrent.futures.Future] = []
         """Shards the worker indexes meanwhile (see _EarlyShards): waited for, their failures not raised."""
@@ -211,17 +214,16 @@ class _WordCopies:
             _WordCopies.running.add(self)
 
     def add(self, uri: str, html: str) -> None:
+        self.documents.append(uri)
         if self.pool is None:
-            self.documents[uri] = html
+            self.later.append((uri, html))
         else:
-            self.documents[uri] = ""
             self.pending.append(self.pool.submit(write_docx_from_html, html, self.staging / uri))
 
     def finish(self) -> None:
         try:
-            if self.pool is None:
-                for uri, html in self.documents.items():
-                    write_docx_from_html(html, self.staging / uri)
+            for uri, html in self.later:
+                write_docx_from_html(html, self.staging / uri)
             for future in self.pending:
                 future.result()
             concurrent.futures.wait(self.shards)

@@ -7,6 +7,7 @@ nothing else, so a move to another generator is a new adapter over this module.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,10 @@ class Portal:
     def home(self) -> str:
         return self.renderer.home(self.meetings)
 
+    @functools.cached_property
+    def _by_id(self) -> dict:
+        return {meeting.id: meeting for meeting in self.meetings}
+
     def meeting_links(self, src_uri: str) -> tuple[str, list[tuple[str, str, bool]]] | None:
         """For a page of a meeting: the meeting's name and its pages as (title, source path, is this page).
 
@@ -73,8 +78,6 @@ class Portal:
         parts = src_uri.split("/")
         if len(parts) != 3 or parts[0] != "meetings":
             return None
-        if getattr(self, "_by_id", None) is None or len(self._by_id) != len(self.meetings):
-            self._by_id = {m.id: m for m in self.meetings}
         meeting = self._by_id.get(parts[1])
         if meeting is None:
             return None

@@ -260,7 +260,7 @@ def write_index(
     manifest = {
         "shards": [f"{number}/" for number in range(len(shards))],
         "filters": {key: sorted(values) for key, values in offered.items()},
-        "summary": shard_summaries([], held=[writer.pairs(shard) for shard in shards]),
+        "summary": summaries_of([writer.pairs(shard) for shard in shards]),
     }
     (output / "shards.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
 
@@ -271,15 +271,18 @@ lacks is taken for present about once in 30; a query is usually two or more pair
 SUMMARY_HASHES = 3
 
 
-def shard_summaries(shards: list[list[SearchPage]], held: list[set[str]] | None = None) -> dict:
+def shard_summaries(shards: list[list[SearchPage]]) -> dict:
+    """The summaries of shards of pages (see ``summaries_of``)."""
+    return summaries_of([_pair_tokens(shard) for shard in shards])
+
+
+def summaries_of(held: list[set[str]]) -> dict:
     """Which character pairs each shard's pages hold, as a Bloom filter a shard (base64), so that the
     search box skips, without loading anything of it, a shard lacking a pair of the query: no page
     there holds the whole query. A filter never says a pair the shard holds is missing; it may say a
     missing pair is there (the shard is then searched and nothing is lost). Pairs held by every shard
-    are left out of the shards' filters and go to ``common``, checked first. ``held``: each shard's
-    pairs, already known (``shards`` is then not read)."""
-    if held is None:
-        held = [_pair_tokens(shard) for shard in shards]
+    are left out of the shards' filters and go to ``common``, checked first. ``held``: the character
+    pairs of each shard, as tokens."""
     common = set.intersection(*held) if len(held) > 1 else set()
     return {
         "hashes": SUMMARY_HASHES,
