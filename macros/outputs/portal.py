@@ -17,12 +17,6 @@ from macros.model.meeting import DEFAULT_LEAD_DAYS, load_data
 from macros.outputs.render import AFTER_KINDS, PAGE_KINDS, PAGE_TITLES, Renderer, has_page, home_years, meeting_name, meeting_pages
 
 
-def preview_only() -> set[str] | None:
-    """PORTAL_ONLY=<id>[,<id>…]: build only these meetings (a fast preview while editing)."""
-    value = os.environ.get("PORTAL_ONLY", "").strip()
-    return {part.strip() for part in value.split(",") if part.strip()} or None
-
-
 def build_date() -> dt.date:
     """Today, or PORTAL_TODAY (YYYY-MM-DD) so that a build can be reproduced."""
     fixed = os.environ.get("PORTAL_TODAY")
