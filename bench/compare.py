@@ -1,9 +1,9 @@
 """Compare two versions of the portal's code in one run, on the same generated meetings, taking turns.
 
-    python -m bench.compare <git revision> [--size 300] [--repeats 3]
+    python -m bench.compare <git revision> [<another revision>] [--size 300] [--repeats 3]
 
-The revision's code (``git archive``) and the working tree's build two projects with the very same
-data, with this Python: cold builds (``mkdocs build``, cache off), then ``make build``'s path with the
+The first revision's code (``git archive``) and the second's (default: the working tree) build two
+projects with the very same data and hand-written pages (the working tree's ``docs/``), with this Python: cold builds (``mkdocs build``, cache off), then ``make build``'s path with the
 cache: nothing changed, and one meeting file changed (another one each turn). Each row gives both
 medians (and ranges) and says whether the two versions' cold sites are the same bytes.
 """
@@ -27,8 +27,9 @@ from bench.run import CACHE_ENV, ENV, ROOT, load, site_digests, timed_build, tim
 
 
 def project(code: Path, target: Path, meetings: Path) -> Path:
-    for name in ("docs", "macros", "overrides"):
+    for name in ("macros", "overrides"):
         shutil.copytree(code / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "docs", target / "docs")
     shutil.copy(code / "mkdocs.yml", target / "mkdocs.yml")
     (target / "data").mkdir()
     shutil.copy(code / "data" / "portal.yml", target / "data" / "portal.yml")
@@ -50,6 +51,7 @@ def summary(values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("revision")
+    parser.add_argument("other", nargs="?", help="default: the working tree")
     parser.add_argument("--size", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
@@ -59,14 +61,20 @@ def main() -> None:
         generate(scratch / "meetings", args.size)
         sides = {
             args.revision: project(extract(args.revision, scratch / "old-code"), scratch / "old", scratch / "meetings"),
-            "working tree": project(ROOT, scratch / "new", scratch / "meetings"),
+            args.other or "working tree": project(
+                extract(args.other, scratch / "new-code") if args.other else ROOT, scratch / "new", scratch / "meetings"),
         }
         cold: dict[str, list[float]] = {name: [] for name in sides}
+        cpu: dict[str, list[float]] = {name: [] for name in sides}
         for turn in range(args.repeats):
             for name in list(sides)[turn % 2:] + list(sides)[: turn % 2]:
-                cold[name].append(timed_build(Path(sys.executable), sides[name], sides[name] / "site-cold", ENV).wall)
-        same = site_digests(sides[args.revision] / "site-cold") == site_digests(sides["working tree"] / "site-cold")
+                run = timed_build(Path(sys.executable), sides[name], sides[name] / "site-cold", ENV)
+                cold[name].append(run.wall)
+                cpu[name].append(run.cpu)
+        old, new = sides.values()
+        same = site_digests(old / "site-cold") == site_digests(new / "site-cold")
         print(f"{'cold build (cache off)':<34}" + "".join(f"  {name}: {summary(v)}" for name, v in cold.items()))
+        print(f"{'  its cpu seconds':<34}" + "".join(f"  {name}: {summary(v)}" for name, v in cpu.items()))
         print(f"# the two versions' cold sites are the same bytes: {'yes' if same else 'NO'}; {load()}", flush=True)
         for path in sides.values():
             timed_publish(path, CACHE_ENV)  # the first publish, with the cache (not timed)
@@ -83,7 +91,7 @@ def main() -> None:
                 edited[name].append(seconds)
         print(f"{'nothing changed (make build)':<34}" + "".join(f"  {name}: {summary(v)}" for name, v in unchanged.items()))
         print(f"{'one meeting changed (make build)':<34}" + "".join(f"  {name}: {summary(v)}" for name, v in edited.items()))
-        same = site_digests(sides[args.revision] / "site") == site_digests(sides["working tree"] / "site")
+        same = site_digests(old / "site") == site_digests(new / "site")
         print(f"# the two versions' published sites after the edits are the same bytes: {'yes' if same else 'NO'}; {load()}")
 
 

@@ -83,6 +83,11 @@ class Workers:
         self.method = method or start_method()
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
 
+    def start(self) -> None:
+        """Start the worker processes now (they take a moment to start: meanwhile the build goes on)."""
+        if self.processes:
+            self.submit(_ready)
+
     def submit(self, task, *args) -> concurrent.futures.Future:
         if self.processes == 0:
             future: concurrent.futures.Future = concurrent.futures.Future()
@@ -114,6 +119,10 @@ def outcome(what: str, future: concurrent.futures.Future):
 
 
 # Tasks run by the workers: top-level functions, picklable arguments.
+
+def _ready() -> None:
+    """Nothing: starts a worker process (``Workers.start``)."""
+
 
 def write_search_index(pages: list, output: Path, pages_per_shard: int, writer) -> tuple[int, int]:
     """The stage "write the index": Pagefind's files and the pages' texts into ``output``; returns how
@@ -189,10 +198,12 @@ class Build:
     """The Word copies' addresses in the site."""
     laps: list[tuple[str, float]] = field(default_factory=list)
     urls: dict[str, str] = field(default_factory=dict)
+    workers: Workers | None = None
 
     def __post_init__(self):
         few = self.options.only is not None
-        self.workers = Workers(0 if few else 1, self.options.start_method)
+        if self.workers is None:
+            self.workers = Workers(0 if few else 1, self.options.start_method)
         self.word: list[concurrent.futures.Future] = []
         self.early_shards: dict[str, tuple[Path, concurrent.futures.Future]] = {}
         self.early = None
@@ -214,14 +225,22 @@ class Build:
     def load(cls, options: Options, request: buildcache.Request | None = None) -> "Build":
         """Load the data (raises DataErrors listing every problem) and plan what this run renders."""
         started = time.perf_counter()
-        cache = buildcache.ModelCache(options.root) if options.cache else None
-        portal = Portal.load(options.root, only=options.only, cache=cache, home_meetings=options.home_meetings)
-        if cache is not None and options.only is None:
-            cache.prune()
-        if request is not None and request.records_out:
-            buildcache.record_links(portal.meetings, Path(request.records_out))
-        rendered = buildcache.meetings_to_render(portal.meetings, request)
-        build = cls(options, portal, request, rendered, buildcache.years_to_render(portal.meetings, rendered, request))
+        # The worker starts while the data is loaded and the pages' Markdown made.
+        workers = Workers(0 if options.only is not None else 1, options.start_method)
+        workers.start()
+        try:
+            cache = buildcache.ModelCache(options.root) if options.cache else None
+            portal = Portal.load(options.root, only=options.only, cache=cache, home_meetings=options.home_meetings)
+            if cache is not None and options.only is None:
+                cache.prune()
+            if request is not None and request.records_out:
+                buildcache.record_links(portal.meetings, Path(request.records_out))
+            rendered = buildcache.meetings_to_render(portal.meetings, request)
+            build = cls(options, portal, request, rendered, buildcache.years_to_render(portal.meetings, rendered, request),
+                        workers=workers)
+        except BaseException:
+            workers.stop()
+            raise
         build.laps.append(("start", started))
         build.lap("load the meetings")
         return build
