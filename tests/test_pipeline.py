@@ -144,7 +144,7 @@ def meeting(meeting_id: str, year: int):
 def test_a_warm_build_renders_the_year_pages_of_the_meetings_it_renders(tmp_path, recorded, expected):
     request = buildcache.Request(records_in=str(tmp_path), render_only=["a"])
     if recorded is not None:
-        (tmp_path / "years.json").write_text(json.dumps(recorded), encoding="utf-8")
+        buildcache.write_json(tmp_path / "years.json", recorded)
     meetings = [meeting("a", 2021), meeting("b", 2022), meeting("c", 2022)]
     assert buildcache.years_to_render(meetings, {"a"}, request) == expected
     assert buildcache.years_to_render(meetings, None, request) is None

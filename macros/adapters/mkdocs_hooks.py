@@ -70,7 +70,7 @@ def on_config(config):
     if options.times:
         for name in _ROUTINE:
             logging.getLogger(name).setLevel(logging.NOTSET)
-    request = buildcache.request_for(root, site) if options.cache else None
+    request = buildcache.request_for(root, site)
     try:
         config["extra"]["portal_build"] = Build.load(options, request)
     except DataErrors as exc:

@@ -25,6 +25,7 @@ and nothing is published.
 from __future__ import annotations
 
 import concurrent.futures
+import datetime as dt
 import multiprocessing
 import os
 import shutil
@@ -36,7 +37,7 @@ from pathlib import Path
 
 from macros.adapters import buildcache
 from macros.outputs.docx_export import write_docx_from_html
-from macros.outputs.portal import Portal, build_date
+from macros.outputs.portal import Portal
 from macros.outputs.render import DOCUMENT_KINDS, document_kinds, page_uris, word_file_name
 from macros.outputs.search import (
     PAGES_PER_SHARD, EarlyShards, SearchIndex, SearchIndexError, ShardWriter, index_shard_into, shard_key, write_index,
@@ -118,6 +119,19 @@ def outcome(what: str, future: concurrent.futures.Future):
         raise failure(what, exc) from None
 
 
+NOT_IN_OUTPUT = ("PORTAL_BUILD_TIMES", "PORTAL_START_METHOD", "PORTAL_CACHE")
+"""Options that change how a build runs, never a byte of what it publishes (left out of the cache's key)."""
+
+
+def environment_read(root: Path, environ=os.environ) -> dict[str, str]:
+    """Every environment variable a build of ``root`` reads that can change what it publishes, with its
+    value: the configuration's ``!ENV`` variables, MkDocs' own, the portal's options (as ``Options.read``
+    reads them) and the runner (the cache's key holds them all). Raises BuildFailed for a wrong value."""
+    options = {name: value for name, value in Options.environment_read(environ).items() if name not in NOT_IN_OUTPUT}
+    options["PORTAL_RUNNER"] = environ.get("PORTAL_RUNNER", "")
+    return buildcache.environment_read(root, options, environ)
+
+
 # Tasks run by the workers: top-level functions, picklable arguments.
 
 def _ready() -> None:
@@ -153,6 +167,8 @@ class Options:
     start_method: str = "spawn"
     serving: bool = False
     """Under ``serve`` a data error becomes the page the browser shows."""
+    today: dt.date = field(default_factory=dt.date.today)
+    """PORTAL_TODAY (YYYY-MM-DD), else today; a planned run takes its planner's date (``Request.today``)."""
 
     @classmethod
     def read(cls, root: Path, site: Path, *, serving: bool = False, home_meetings=None, environ=os.environ) -> "Options":
@@ -160,6 +176,11 @@ class Options:
         shard = environ.get("PORTAL_PAGES_PER_SHARD", "").strip()
         if shard and not (shard.isdigit() and int(shard) > 0):
             raise BuildFailed(f"PORTAL_PAGES_PER_SHARD 应是正整数，如 250（现在是“{shard}”）。")
+        fixed = environ.get("PORTAL_TODAY", "").strip()
+        try:
+            today = dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+        except ValueError:
+            raise BuildFailed(f"PORTAL_TODAY 应写成“年-月-日”，如 2023-01-03（现在是“{fixed}”）。") from None
         return cls(
             root, site, only=only,
             search=environ.get("PORTAL_SEARCH", "on") != "off",
@@ -169,7 +190,22 @@ class Options:
             times=bool(environ.get("PORTAL_BUILD_TIMES")),
             start_method=start_method(environ),
             serving=serving,
+            today=today,
         )
+
+    @staticmethod
+    def environment_read(environ=os.environ) -> dict[str, str]:
+        """The variables ``read`` looks up, with their values (what the build cache's key must hold).
+        Raises BuildFailed, as ``read``, for a value written wrongly."""
+        seen: dict[str, str] = {}
+
+        class Recording:
+            def get(self, name, default=None):
+                seen[name] = environ.get(name, "")
+                return environ.get(name, default)
+
+        Options.read(Path("."), Path("."), environ=Recording())
+        return seen
 
 
 @dataclass
@@ -230,7 +266,8 @@ class Build:
         workers.start()
         try:
             cache = buildcache.ModelCache(options.root) if options.cache else None
-            portal = Portal.load(options.root, only=options.only, cache=cache, home_meetings=options.home_meetings)
+            today = dt.date.fromisoformat(request.today) if request is not None and request.today else options.today
+            portal = Portal.load(options.root, today=today, only=options.only, cache=cache, home_meetings=options.home_meetings)
             if cache is not None and options.only is None:
                 cache.prune()
             if request is not None and request.records_out:
@@ -250,7 +287,7 @@ class Build:
         """A build of no meetings (under serve, when the data has errors: the error pages only)."""
         from macros.outputs.render import Renderer
 
-        return cls(options, Portal(options.root, [], Renderer(today=build_date())))
+        return cls(options, Portal(options.root, [], Renderer(today=options.today)))
 
     def lap(self, step: str) -> None:
         """With PORTAL_BUILD_TIMES, note the time ``step`` ended (printed by ``finish``)."""
