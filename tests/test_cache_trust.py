@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,32 @@ def test_a_published_file_changed_with_its_size_and_time_kept_is_noticed(tmp_pat
     assert plan_of(project).up_to_date()
     monkeypatch.setenv("PORTAL_SITE_URL", "http://intranet/portal/")
     assert "完整生成：设置有改动" in build(project, capsys)
+
+
+def test_a_lock_that_is_a_folder_is_named_and_nothing_changes(tmp_path, settings, capsys):
+    project = copy_project(tmp_path / "project")
+    (project / ".site.lock").mkdir()
+    assert cli.build(project, project / "site") == 1
+    said = capsys.readouterr().err
+    assert "这里应是一个文件，现在是文件夹" in said and ".site.lock" in said and "site/ 保持原样" in said
+    assert not (project / "site").exists()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MB disk (tmpfs), where this machine lets the test mount one."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("a small disk cannot be mounted here (mount -t tmpfs needs root)")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_is_said_in_one_chinese_line_without_a_traceback(tmp_path, settings, capfd, small_disk):
+    project = copy_project(tmp_path / "project")
+    assert cli.build(project, small_disk / "site") != 0
+    said = capfd.readouterr().err
+    assert "磁盘空间不足" in said and "Traceback" not in said
+    assert not os.path.lexists(small_disk / "site") and not list(small_disk.glob("site.*"))

@@ -239,7 +239,10 @@ def config_variables(config: Path) -> list[str]:
     Loader.add_constructor("!ENV", environment_tag)
     Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    loaded = yaml.load(config.read_text(encoding="utf-8"), Loader)
+    try:
+        loaded = yaml.load(config.read_text(encoding="utf-8"), Loader)
+    except (OSError, ValueError, yaml.YAMLError):  # MkDocs itself says what is wrong with it
+        return sorted(set(names))
     inherited = loaded.get("INHERIT") if isinstance(loaded, dict) else None
     if isinstance(inherited, str):
         names += config_variables(config.parent / inherited)

@@ -74,8 +74,34 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
     except pipeline.BuildFailed as exc:
         print(f"{exc}网站没有生成，{site.name}/ 保持原样。", file=sys.stderr)
         return 2
-    with _publishing_lock(site):
-        _remove_leftovers(site)
+    try:
+        with _publishing_lock(site):
+            return _build_locked(root, site, env, environment, for_files)
+    except OSError as exc:
+        problem = pipeline.file_problem(exc.errno, exc.filename)
+        if problem is None:
+            raise
+        print(f"{problem}{site.name}/ 保持原样。", file=sys.stderr)
+        return 1
+
+
+def _relay(stderr: str) -> None:
+    """What the MkDocs run said, for people: a file system error it met is said in one Chinese line,
+    not as a traceback."""
+    found = re.search(r"^\w*Error: \[Errno (\d+)\] [^\n]*?(?:: '([^'\n]*)')?$", stderr, re.M) if "Traceback" in stderr else None
+    problem = pipeline.file_problem(int(found.group(1)), found.group(2)) if found else None
+    if problem is None:
+        sys.stderr.write(stderr)
+    else:
+        sys.stderr.write(stderr[: stderr.index("Traceback")] + problem + "\n")
+    sys.stderr.flush()
+
+
+def _build_locked(root: Path, site: Path, env: dict, environment: dict, for_files: bool) -> int:
+    """The build, under the lock: plan, build (again if the inputs moved meanwhile), publish, record."""
+    _remove_leftovers(site)
+    fresh = None
+    try:
         for attempt in range(ATTEMPTS):
             fresh = _new_version(site)
             # Only what changed is built again when the build cache allows it; on any doubt, a cold build.
@@ -88,7 +114,8 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
             if not warm:
                 mkdocs = runner.build_command(root / "mkdocs.yml", fresh, for_files=for_files)
                 with plan.asking(fresh):
-                    result = subprocess.run(mkdocs, cwd=root, env=env)
+                    result = subprocess.run(mkdocs, cwd=root, env=env, stderr=subprocess.PIPE, text=True)
+                _relay(result.stderr)
                 if result.returncode != 0 or not (fresh / "index.html").is_file():
                     shutil.rmtree(fresh, ignore_errors=True)
                     if os.path.lexists(site):
@@ -111,6 +138,10 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
         plan.lap("remove the previous version")
         plan.record()
         plan.lap("record what was published")
+    except OSError:
+        if fresh is not None and not (os.path.lexists(site) and site.resolve() == fresh.resolve()):
+            shutil.rmtree(fresh, ignore_errors=True)
+        raise
     how = "只重新生成了有改动的部分" if warm else "完整生成" + (f"：{plan.reason}" if plan.reason else "")
     print(f"已生成到 {site.name}/（{how}）。")
     if os.environ.get("PORTAL_BUILD_TIMES"):

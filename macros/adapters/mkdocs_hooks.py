@@ -24,7 +24,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
 from macros.adapters import buildcache  # noqa: E402
-from macros.adapters.pipeline import Build, BuildFailed, Options  # noqa: E402
+from macros.adapters.pipeline import Build, BuildFailed, Options, failure  # noqa: E402
 from macros.model.errors import DataErrors  # noqa: E402
 from macros.outputs.error_page import write_error_site  # noqa: E402
 
@@ -44,11 +44,11 @@ def _stopping(hook):
     def run(*args, **kwargs):
         try:
             return hook(*args, **kwargs)
-        except BuildFailed as exc:
+        except (BuildFailed, OSError) as exc:
             config = kwargs.get("config") or next(arg for arg in args if hasattr(arg, "site_dir"))
             if "portal_build" in config["extra"]:
                 _build(config).stop()
-            raise Abort(str(exc)) from None
+            raise Abort(str(failure("生成", exc))) from None
     return run
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import errno
 import multiprocessing
 import os
 import shutil
@@ -62,12 +63,28 @@ def start_method(environ=os.environ) -> str:
     return chosen
 
 
+def file_problem(errno_number: int | None, filename: str | None = None) -> str | None:
+    """What a person reads for a file system error the build can meet (None: an unexpected one)."""
+    where = f"（{filename}）" if filename else ""
+    if errno_number in (errno.ENOSPC, errno.EDQUOT):
+        return f"磁盘空间不足{where}，网站没有发布。请清理磁盘（或删除 .cache/portal/）后再生成。"
+    if errno_number in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"没有权限读写这个文件或文件夹{where}，网站没有发布。请检查它的权限后再生成。"
+    if errno_number == errno.ENOENT:
+        return f"生成过程中有文件被移走或删除{where}，网站没有发布。请等文件保存完后再生成一次。"
+    if errno_number == errno.EISDIR:
+        return f"这里应是一个文件，现在是文件夹{where}，网站没有发布。请删除或改名这个文件夹后再生成。"
+    return None
+
+
 def failure(what: str, exc: BaseException) -> BuildFailed:
     """The one way a stage's failure is told: ``what`` names the stage (写 Word 文件, 写搜索索引…)."""
     if isinstance(exc, BuildFailed):
         return exc
     if isinstance(exc, SearchIndexError):
         return BuildFailed(str(exc))
+    if isinstance(exc, OSError) and file_problem(exc.errno, exc.filename):
+        return BuildFailed(f"{what}时出错：{file_problem(exc.errno, exc.filename)}")
     if isinstance(exc, BrokenProcessPool):
         return BuildFailed(f"{what}的进程意外退出，{ASK_FOR_HELP}")
     return BuildFailed(f"{what}时出错（{type(exc).__name__}: {exc}），{ASK_FOR_HELP}")
