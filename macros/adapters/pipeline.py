@@ -15,7 +15,7 @@ finish             the workers' results                         Word copies in p
 publish            the finished site folder                     ``site`` repointed (``cli.build``)          build
 =================  ===========================================  ==========================================  =========
 
-Work done elsewhere runs in ``Workers``: tasks are top-level functions with picklable arguments,
+Work done elsewhere runs in ``Workers`` (two: one makes the Word copies, the other the search index): tasks are top-level functions with picklable arguments,
 run by worker processes started with ``forkserver`` or ``spawn`` (never ``fork``: the build process
 has threads), so a build works the same on Linux, macOS and Windows. A failure of any stage, here
 or in a worker, is a ``BuildFailed`` with one Chinese message; the adapter stops the build with it,
@@ -252,11 +252,16 @@ class Build:
     laps: list[tuple[str, float]] = field(default_factory=list)
     urls: dict[str, str] = field(default_factory=dict)
     workers: Workers | None = None
+    """The Word copies' worker."""
+    search_workers: Workers | None = None
+    """The search index's worker: the early shards, then the index (after them: tasks run in order)."""
 
     def __post_init__(self):
         few = self.options.only is not None
         if self.workers is None:
             self.workers = Workers(0 if few else 1, self.options.start_method)
+        if self.search_workers is None:
+            self.search_workers = Workers(0 if few else 1, self.options.start_method)
         self.word: list[concurrent.futures.Future] = []
         self.early_shards: dict[str, tuple[Path, concurrent.futures.Future]] = {}
         self.early = None
@@ -279,8 +284,9 @@ class Build:
         """Load the data (raises DataErrors listing every problem) and plan what this run renders."""
         started = time.perf_counter()
         # The worker starts while the data is loaded and the pages' Markdown made.
-        workers = Workers(0 if options.only is not None else 1, options.start_method)
-        workers.start()
+        lanes = [Workers(0 if options.only is not None else 1, options.start_method) for _ in range(2)]
+        for workers in lanes:
+            workers.start()
         try:
             cache = buildcache.ModelCache(options.root) if options.cache else None
             today = dt.date.fromisoformat(request.today) if request is not None and request.today else options.today
@@ -291,9 +297,10 @@ class Build:
                 buildcache.record_links(portal.meetings, Path(request.records_out))
             rendered = buildcache.meetings_to_render(portal.meetings, request)
             build = cls(options, portal, request, rendered, buildcache.years_to_render(portal.meetings, rendered, request),
-                        workers=workers)
+                        workers=lanes[0], search_workers=lanes[1])
         except BaseException:
-            workers.stop()
+            for workers in lanes:
+                workers.stop()
             raise
         build.laps.append(("start", started))
         build.lap("load the meetings")
@@ -356,7 +363,7 @@ class Build:
     def _index_early(self, pages) -> None:
         key = shard_key(pages)
         folder = self.early_folder / key
-        self.early_shards[key] = (folder, self.workers.submit(index_shard_into, pages, folder))
+        self.early_shards[key] = (folder, self.search_workers.submit(index_shard_into, pages, folder))
 
     # write the index
 
@@ -372,7 +379,7 @@ class Build:
         early = {key: folder for key, (folder, _) in self.early_shards.items()}
         fresh = ShardWriter(early)
         writer = buildcache.CachedShardWriter(self.options.root, self.request, fresh) if self.options.cache else fresh
-        self.indexing = self.workers.submit(
+        self.indexing = self.search_workers.submit(
             write_search_index, self.index.ordered(), self.options.site / "pagefind", self.options.pages_per_shard, writer,
         )
 
@@ -407,3 +414,4 @@ class Build:
     def stop(self) -> None:
         """End the workers (a failed build: what has not started is cancelled)."""
         self.workers.stop()
+        self.search_workers.stop()
