@@ -128,26 +128,21 @@ def on_post_build(config):
 
 
 def on_page_context(context, page, config, nav):
-    """On a meeting's pages the menu lists that meeting's pages, the current one marked
-    (the site-wide menu stays 首页 and 使用说明: a thousand meetings would not fit in it).
-    The theme prints menu titles as HTML, so the meeting's name is escaped here."""
+    """On a meeting's pages the menu lists that meeting's pages, the current one marked (the site-wide
+    menu stays 首页 and 使用说明). The theme prints menu titles as HTML: the meeting's name is escaped."""
     from mkdocs.structure.nav import Link, Navigation, Section
 
-    build = _build(config)
-    found = build.portal.meeting_links(page.file.src_uri)
+    def url_of(src_uri: str) -> str:
+        return File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).url
+
+    found = _build(config).menu(page.file.src_uri, url_of)
     if found is None:
         return context
     title, entries = found
-    links = []
-    for label, src_uri, current in entries:
-        if src_uri not in build.urls:
-            build.urls[src_uri] = File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).url
-        link = Link(label, build.urls[src_uri])
-        link.active = current
-        links.append(link)
+    links = [Link(label, url) for label, url, _ in entries]
     section = Section(html_lib.escape(title), links)
-    for link in links:
-        link.parent = section
+    for link, (_, _, current) in zip(links, entries):
+        link.active, link.parent = current, section
     section.active = True
     context["nav"] = Navigation([*nav.items, section], nav.pages)
     return context

@@ -336,6 +336,18 @@ class Build:
         self.lap("make the pages' Markdown")
         return files
 
+    def menu(self, src_uri: str, url_of) -> tuple[str, list[tuple[str, str, bool]]] | None:
+        """For a page of a meeting: the meeting's name and its pages as (title, address, is this page);
+        None for any other page. ``url_of(src_uri)``: a page's address (each asked once a build)."""
+        found = self.portal.meeting_links(src_uri)
+        if found is None:
+            return None
+        title, entries = found
+        for _, uri, _ in entries:
+            if uri not in self.urls:
+                self.urls[uri] = url_of(uri)
+        return title, [(label, self.urls[uri], current) for label, uri, current in entries]
+
     # convert (MkDocs) → Word copies, search shards
 
     def page_converted(self, src_uri: str, url: str, title: str, html: str) -> None:
