@@ -15,7 +15,8 @@ finish             the workers' results                         Word copies in p
 publish            the finished site folder                     ``site`` repointed (``cli.build``)          build
 =================  ===========================================  ==========================================  =========
 
-Work done elsewhere runs in ``Workers`` (two: one makes the Word copies, the other the search index): tasks are top-level functions with picklable arguments,
+Work done elsewhere runs in ``Workers`` (two: one makes the Word copies, the other the search index;
+a warm build's small share of that work runs in threads instead, with no process to start): tasks are top-level functions with picklable arguments,
 run by worker processes started with ``forkserver`` or ``spawn`` (never ``fork``: the build process
 has threads), so a build works the same on Linux, macOS and Windows. A failure of any stage, here
 or in a worker, is a ``BuildFailed`` with one Chinese message; the adapter stops the build with it,
@@ -94,7 +95,9 @@ class Workers:
     """Tasks run by worker processes, in the order given (one process: each task after the one before).
 
     ``processes=0`` runs each task here, at once (a preview of a few meetings: starting a process would
-    cost more than the work). A task is a top-level function with picklable arguments."""
+    cost more than the work); ``method="thread"`` runs them in a thread of this process (a warm build's
+    few Word copies and its index, mostly copied from the cache and written by Pagefind's own process).
+    A task is a top-level function with picklable arguments, whichever runs it."""
 
     def __init__(self, processes: int = 1, method: str | None = None):
         self.processes = processes
@@ -114,6 +117,8 @@ class Workers:
             except Exception as exc:  # noqa: BLE001 - kept in the future, as a worker's would be
                 future.set_exception(exc)
             return future
+        if self._pool is None and self.method == "thread":
+            self._pool = concurrent.futures.ThreadPoolExecutor(self.processes, thread_name_prefix="portal-worker")
         if self._pool is None:
             context = multiprocessing.get_context(self.method)
             if self.method == "forkserver":
@@ -284,7 +289,9 @@ class Build:
         """Load the data (raises DataErrors listing every problem) and plan what this run renders."""
         started = time.perf_counter()
         # The worker starts while the data is loaded and the pages' Markdown made.
-        lanes = [Workers(0 if options.only is not None else 1, options.start_method) for _ in range(2)]
+        # A warm run's work is small (its index mostly copied): threads, no process to start.
+        method = "thread" if request is not None and request.render_only is not None else options.start_method
+        lanes = [Workers(0 if options.only is not None else 1, method) for _ in range(2)]
         for workers in lanes:
             workers.start()
         try:
