@@ -292,7 +292,7 @@ _FULL_WIDTH_COMMA = re.compile(r"[\[{][^\]}]*，")
 
 
 _FIRST_KEY_ADVICE = ("这一行列表项的第一个字段名后面用了中文冒号“：”，YAML 把这一行和下一行连成了一段文字。"
-                     "字段名后要用英文冒号“:”再加一个空格，如“- name: 吴秀兰”。")
+                     "字段名后要用英文冒号“:”再加一个空格：“{fixed}”。")
 _LIST_ITEM_INDENT = re.compile(r"^(\s*)-\s+")
 
 
@@ -338,7 +338,8 @@ def syntax_advice(exc: yaml.MarkedYAMLError, text: str = "") -> tuple[int, str]:
     if "mapping values are not allowed" in problem:
         first_key = _first_key_with_full_width_colon(source, at_problem)
         if first_key:
-            return first_key, _FIRST_KEY_ADVICE
+            fixed = re.sub(r"\s*：\s*", ": ", source[first_key - 1].strip(), count=1)
+            return first_key, _FIRST_KEY_ADVICE.format(fixed=fixed)
         return at_problem, _COLON_ADVICE
     if "block sequence entries are not allowed" in problem:
         return at_problem, "列表项“- ”不能和字段名写在同一行。请在字段名后换行，把每一项另起一行并缩进，以“- ”开头。"
