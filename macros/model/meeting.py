@@ -589,12 +589,29 @@ def _cross_check(meeting: Record, ctx: Context) -> None:
         due = meeting.deadlines[key] if meeting.deadlines else None
         if held_on and due and due > held_on:
             ctx.error(meeting.deadlines.line_of(key), f"deadlines.{key}", f"“{title}”的期限 {due} 晚于会议日期 {held_on}。各环节应在开会前完成，请改到会议日期之前。")
+    _check_printed_text(meeting, ctx)
     marked: dict[str, int] = {}
     for index, entry in enumerate(meeting.not_applicable):
         if entry.what in marked:
             ctx.error(entry.line_of("what"), f"not_applicable[{index}].what", f"“{_not_applicable_name(entry.what)}”已在第 {marked[entry.what]} 行标为不适用。请只保留一条。")
         marked.setdefault(entry.what, entry.line_of("what"))
     _check_cited_facts(meeting, ctx)
+
+
+def _check_printed_text(meeting: Record, ctx: Context) -> None:
+    """Headings and the other single texts a document prints: no field name or path typed into them."""
+    texts = []
+    if meeting.report:
+        texts += [(meeting.report, "arrangement_lead", "report.arrangement_lead")]
+        texts += [(section, "heading", f"report.sections[{index}].heading") for index, section in enumerate(meeting.report.sections)]
+    if meeting.readiness:
+        texts.append((meeting.readiness, "statement", "readiness.statement"))
+    if meeting.arrangement:
+        texts += [(meeting.arrangement, key, f"arrangement.{key}")
+                  for key in ("time_pending", "place_pending", "attendees_pending", "supervisor_remarks", "closing_focus")]
+    for record, key, path in texts:
+        if isinstance(record[key], str):
+            _check_prose(record[key], record.line_of(key), ctx, path)
 
 
 def _not_applicable_name(key: str) -> str:
