@@ -280,3 +280,16 @@ def test_the_built_site_says_the_same_state_everywhere(generated_site, monkeypat
     assert shown == {lifecycle.STAGES[stage]: count for stage, count in counts.items()}
     assert sum(shown.values()) == len(latest)
     assert squeeze("共 1 个班子：整改中 1 个；其中 1 个有逾期事项。") in squeeze(html_text(year_page))
+
+
+def test_a_zero_count_on_the_meeting_report_is_missing_not_printed(tmp_path):
+    text = meeting_text(1, held=MEETING_DATE).replace("  people: 48\n", "  people: 0\n") + "  criticisms: 0\n"
+    (tmp_path / "data" / "meetings").mkdir(parents=True)
+    (tmp_path / "data" / "meetings" / "m1.yml").write_text(text.replace("        - fact: opinions.people\n        - 人次，", "        - 人次，"), encoding="utf-8")
+    meeting = load_meetings(tmp_path / "data" / "meetings", tmp_path)[0]
+    renderer = Renderer(today=dt.date(2024, 1, 11))
+    page = renderer.page("meeting-report", meeting)
+    assert "0人次" not in page and "0条" not in page
+    assert "累计征求意见xx人次" in page and "共提出批评意见xx条" in page
+    assert "征求意见人次（opinions.people）填的是 0" in page and "批评意见条数（held.criticisms）填的是 0" in page
+    assert renderer.after_draft("meeting-report", meeting)

@@ -250,6 +250,7 @@ class Renderer:
             attendance=rectification.attendance,
             meeting_report_due=lambda meeting: rectification.report_due(meeting, self.meeting_report_days),
             talks_held=self.talks_held,
+            count_text=count_text,
             lifecycle=self.lifecycle,
             stage_words=stages.STAGES,
             overdue_word=stages.OVERDUE,
@@ -325,6 +326,8 @@ class Renderer:
             warnings = []
             if kind == "meeting-report" and not self.talks_held(meeting):
                 warnings.append("会议文件中没有谈心谈话记录，报告中的谈心谈话人次无从计算：请在 talks.records 中填写已开展的谈话。")
+            if kind == "meeting-report":
+                warnings += [f"会议文件中{doc}（{field}）填的是 0，报告中写作 xx：请填写实际数目。" for field, doc in zero_counts(meeting)]
             found = self._placeholders(kind, meeting)
             if found:
                 warnings.append(f"{PAGE_TITLES[kind]}中还有未填写的内容：{'、'.join(found)}。")
@@ -378,6 +381,27 @@ class Renderer:
                 summary_sentence=stages.summary_sentence(summary), as_of=self.today, prefix="../"
             )
         return pages
+
+
+REPORTED_COUNTS = (("opinions.people", "征求意见人次"), ("opinions.items", "意见建议条数"), ("held.criticisms", "批评意见条数"))
+"""The counts the 会议情况报告 prints; a zero among them is not printed but reported as missing."""
+
+
+def count_text(count) -> str:
+    """A count as the 会议情况报告 prints it: as written, but a zero as the placeholder xx (a report
+    never says “0条”: the number is missing, and the page says so)."""
+    return "xx" if getattr(count, "number", None) == 0 else str(count)
+
+
+def zero_counts(meeting) -> list[tuple[str, str]]:
+    """The counts of REPORTED_COUNTS the meeting gives as 0: (field, what it is)."""
+    found = []
+    for field, doc in REPORTED_COUNTS:
+        section, name = field.split(".")
+        record = meeting[section]
+        if record is not None and getattr(record[name], "number", None) == 0:
+            found.append((field, doc))
+    return found
 
 
 HOME_MEETINGS = 200
