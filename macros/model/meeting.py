@@ -12,6 +12,7 @@ import dataclasses
 
 import contextlib
 import fnmatch
+import functools
 import gc
 import os
 import re
@@ -153,7 +154,8 @@ _FIELD_PATH = re.compile(r"(?<![A-Za-z0-9_./-])([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(
 _ASCII_WORD = re.compile(r"(?<![A-Za-z0-9_./-])[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_/-])")
 
 
-def field_names() -> set[str]:
+@functools.cache
+def field_names() -> frozenset[str]:
     """Every field name of the meeting file and every citable fact's name: ASCII words that read as
     a typo when they stand in Chinese prose (“分别到opinions.places等乡镇”)."""
     names = set(facts.CATALOGUE)
@@ -171,14 +173,14 @@ def field_names() -> set[str]:
     walk(MEETING)
     walk(Parts.fact_part)
     walk(Parts.point_part)
-    return names
+    return frozenset(names)
 
 
 def _check_prose(text: str, line: int, ctx: Context, path: str) -> None:
     """Prose that would print a field name or a field path on paper: a key typed with a full-width
     colon (“- fact：opinions.places” is read as text), or a field path left in a sentence."""
     keyed = _KEY_WITH_FULL_WIDTH_COLON.match(text)
-    if keyed and keyed.group(1) in _field_names():
+    if keyed and keyed.group(1) in field_names():
         key, value = keyed.group(1), keyed.group(2).strip()
         example = f"- {key}: {value}" if value else f"- {key}: ……"
         what = {"fact": "引用事实", "point": "要点"}.get(key, "字段")
@@ -187,9 +189,9 @@ def _check_prose(text: str, line: int, ctx: Context, path: str) -> None:
         return
     if not _has_chinese(text):
         return
-    found = next((path for path in _FIELD_PATH.finditer(text) if re.split(r"[.\[]", path.group())[0] in _field_names()), None)
+    found = next((match for match in _FIELD_PATH.finditer(text) if re.split(r"[.\[]", match.group())[0] in field_names()), None)
     if not found:
-        found = next((word for word in _ASCII_WORD.finditer(text) if word.group() in _field_names()), None)
+        found = next((word for word in _ASCII_WORD.finditer(text) if word.group() in field_names()), None)
     if found:
         word = found.group()
         cited = word if word in facts.CATALOGUE else ""
@@ -199,15 +201,6 @@ def _check_prose(text: str, line: int, ctx: Context, path: str) -> None:
 
 def _has_chinese(text: str) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in text)
-
-
-_FIELD_NAMES: set[str] = set()
-
-
-def _field_names() -> set[str]:
-    if not _FIELD_NAMES:
-        _FIELD_NAMES.update(field_names())
-    return _FIELD_NAMES
 
 
 MEMBER = Obj(
