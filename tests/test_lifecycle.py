@@ -240,7 +240,9 @@ def generated_site(tmp_path_factory):
     write_meetings(project / "data" / "meetings", {number: options for number, (options, _, _) in SITE.items()})
     site = project / "site"
     # Ten meetings of 2023 on the home page; 2022 gets a year page of its own.
-    env = {"PATH": "/usr/bin:/bin", "PORTAL_TODAY": BUILD_DATE.isoformat(), "PORTAL_HOME_MEETINGS": "10", "PORTAL_SEARCH": "off"}
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "  portal_home_meetings: 10\n", encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "PORTAL_TODAY": BUILD_DATE.isoformat(), "PORTAL_SEARCH": "off"}
     result = subprocess.run(runner.build_command(project / "mkdocs.yml", site), cwd=project, capture_output=True, text=True,
                             env=runner.environment(env))
     assert result.returncode == 0, result.stderr
@@ -249,7 +251,7 @@ def generated_site(tmp_path_factory):
 
 def test_the_built_site_says_the_same_state_everywhere(generated_site, monkeypatch):
     project, site = generated_site
-    portal = Portal.load(project, today=BUILD_DATE)
+    portal = Portal.load(project, today=BUILD_DATE, home_meetings=10)
     statuses = status_lines(project, BUILD_DATE, monkeypatch)
     home = article_of(site / "index.html")
     year_page = article_of(site / "years" / "2022" / "index.html")
