@@ -16,9 +16,11 @@ publish            the finished site folder                     ``site`` repoint
 =================  ===========================================  ==========================================  =========
 
 Work done elsewhere runs in ``Workers`` (two: one makes the Word copies, the other the search index;
-a warm build's small share of that work runs in threads instead, with no process to start): tasks are top-level functions with picklable arguments,
-run by worker processes started with ``forkserver`` or ``spawn`` (never ``fork``: the build process
-has threads), so a build works the same on Linux, macOS and Windows. A failure of any stage, here
+a warm build's small share of that work runs in threads instead, with no process to start). Their
+tasks are top-level functions with picklable arguments, run by worker processes started with
+``forkserver`` or ``spawn`` (never ``fork``: the build process has threads), so a build works the
+same on Linux, macOS and Windows. ``publish`` happens only if the inputs hashed when the build began
+are unchanged (``buildcache.Plan.inputs_moved``). A failure of any stage, here
 or in a worker, is a ``BuildFailed`` with one Chinese message; the adapter stops the build with it,
 and nothing is published.
 """
