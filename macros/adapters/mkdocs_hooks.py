@@ -35,6 +35,7 @@ from macros.outputs.docx_export import write_docx_from_html  # noqa: E402
 from macros.outputs.error_page import write_error_site  # noqa: E402
 from macros.outputs.portal import Portal, build_date, preview_only  # noqa: E402
 from macros.outputs.render import DOCUMENT_KINDS, Renderer, document_kinds, page_uris, word_file_name  # noqa: E402
+from macros.outputs.typeset import keep_together, name_downloads  # noqa: E402
 from macros.outputs.search import (  # noqa: E402
     PAGES_PER_SHARD, EarlyShards, SearchIndex, SearchIndexError, index_shard_into, shard_key,
 )
@@ -203,8 +204,8 @@ class _WordCopies:
         self.staging = site / ".portal-word"
         self.documents: list[str] = []
         """The Word files' addresses in the site."""
-        self.later: list[tuple[str, str]] = []
-        """Under serve: each address and its page's HTML, made at the end."""
+        self.later: list[tuple] = []
+        """Under serve: each address, its page's HTML and the file's properties, made at the end."""
         self.pending: list[concurrent.futures.Future] = []
         self.shards: list[concurrent.futures.Future] = []
         """Shards the worker indexes meanwhile (see _EarlyShards): waited for, their failures not raised."""
@@ -213,17 +214,17 @@ class _WordCopies:
             self.pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
             _WordCopies.running.add(self)
 
-    def add(self, uri: str, html: str) -> None:
+    def add(self, uri: str, html: str, properties=None) -> None:
         self.documents.append(uri)
         if self.pool is None:
-            self.later.append((uri, html))
+            self.later.append((uri, html, properties))
         else:
-            self.pending.append(self.pool.submit(write_docx_from_html, html, self.staging / uri))
+            self.pending.append(self.pool.submit(write_docx_from_html, html, self.staging / uri, properties))
 
     def finish(self) -> None:
         try:
-            for uri, html in self.later:
-                write_docx_from_html(html, self.staging / uri)
+            for uri, html, properties in self.later:
+                write_docx_from_html(html, self.staging / uri, properties)
             for future in self.pending:
                 future.result()
             concurrent.futures.wait(self.shards)
@@ -328,13 +329,16 @@ class _AfterPages:
 
 
 def on_page_content(html, page, config, files):
-    """Give search the page's text (the terms go to the index, never into the page),
+    """Keep names, dates and headings' last characters on one line and give the Word links their Chinese
+    file names (``typeset``); give search the page's text (the terms go to the index, never into the page),
     and make the Word copy of each report, agenda and checklist from the very HTML the page shows."""
+    portal = portal_for(config)
+    html = keep_together(name_downloads(html, portal.download_names))
     parts = page.file.src_uri.split("/")
     kind = parts[-1][: -len(".md")] if parts[0] == "meetings" and len(parts) == 3 else None
     if kind in DOCUMENT_KINDS:
-        docx_uri = f"meetings/{parts[1]}/{word_file_name(parts[1], kind)}"
-        config["extra"]["portal_word"].add(docx_uri, html)
+        file = word_file_name(parts[1], kind)
+        config["extra"]["portal_word"].add(f"meetings/{parts[1]}/{file}", html, portal.word_copies.get(file, (None, None))[1])
     if _search_enabled():
         title = html_lib.unescape(page.meta.get("title") or page.title or config["site_name"])
         added = config["extra"]["portal_search"].add(page.file.src_uri, page.url, title, html)

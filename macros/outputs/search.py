@@ -36,12 +36,12 @@ from pathlib import Path
 
 from macros.outputs.render import meeting_name
 
-# Site chrome that must not be found by search: breadcrumbs, on-screen warnings, permalinks.
+# What is not the document's own text, and must not be found by search: the line of the meeting's pages,
+# the line of the Word copy and printing, notes shown on screen only, permalinks (in any attribute order).
 _CHROME = re.compile(
-    r'<nav class="portal-crumbs".*?</nav>'
-    r'|<div class="admonition warning portal-screen-only">.*?</div>'
+    r'<(nav|p|div|span)\b[^>]*\bclass="[^"]*\b(?:portal-crumbs|portal-download|portal-screen-only)\b[^"]*"[^>]*>.*?</\1>'
     r'|<a class="headerlink"[^>]*>.*?</a>'
-    r"|<(script|style)\b.*?</\1>",
+    r"|<(script|style)\b.*?</\2>",
     re.S,
 )
 _BLOCK_TAG = re.compile(
@@ -51,9 +51,20 @@ _BLOCK_TAG = re.compile(
 _TAG = re.compile(r"<[^>]+>")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
-KINDS = {"report": "报告", "agenda": "议程", "checklist": "清单", "other": "其他"}
-"""Kinds of page a search can be narrowed to, as the filter names them."""
-_KIND_ORDER = {"report": 0, "agenda": 1, "checklist": 2}
+KINDS = {
+    "report": "报告",
+    "agenda": "议程",
+    "checklist": "清单",
+    "rectification": "整改清单",
+    "meeting-report": "会议情况报告",
+    "overview": "概况",
+}
+"""Each kind of a meeting's page (its file name, ``index`` being the overview) with the label results
+show and the kind filter offers, in the order a meeting's pages are listed. A new document kind joins
+here; any page of another kind, and every page of no meeting, is ``OTHER``."""
+OTHER = "其他"
+_KIND_ORDER = {kind: order for order, kind in enumerate(KINDS)}
+_SOURCE_KINDS = {"index": "overview"}
 
 PAGES_PER_SHARD = 250
 """Pagefind keeps a whole index in memory while writing it (about 1 GB for 4,000 pages of ours),
@@ -107,9 +118,14 @@ def query_tokens(query: str) -> str:
     return " ".join(out)
 
 
+def _chrome_gap(match: re.Match) -> str:
+    """What stands in for left-out chrome: nothing inside a sentence, a line break between blocks."""
+    return "" if match.group(1) == "span" else "\n"
+
+
 def page_text(content_html: str) -> str:
     """What a reader reads in a page's content: chrome left out, one line a block, inline tags joined."""
-    text = _TAG.sub("", _BLOCK_TAG.sub("\n", _CHROME.sub("\n", content_html)))
+    text = _TAG.sub("", _BLOCK_TAG.sub("\n", _CHROME.sub(_chrome_gap, content_html)))
     lines = (" ".join(line.split()) for line in html_lib.unescape(text).splitlines())
     return "\n".join(line for line in lines if line)
 
@@ -134,14 +150,14 @@ class SearchPage:
         return " ".join(search_terms(self.text) + filters) + "\n" + _CJK_RUN.sub(" ", self.text)
 
     def filters(self) -> dict[str, list[str]]:
-        filters = {"kind": [KINDS[self.kind]]}
+        filters = {"kind": [KINDS.get(self.kind, OTHER)]}
         if self.meeting:
             filters.update(year=[str(self.year)], group=[self.group])
         return filters
 
     def meta(self, number: int) -> dict[str, str]:
         """What a result shows; ``number`` names the file of the page's text (``text/<number>.gz``)."""
-        return {"title": self.title, "meeting": self.meeting, "kind": KINDS[self.kind], "number": str(number)}
+        return {"title": self.title, "meeting": self.meeting, "kind": KINDS.get(self.kind, OTHER), "number": str(number)}
 
     def record_html(self, number: int) -> str:
         """The page as Pagefind reads it: the indexed content, and metadata, filters and the sort key
@@ -180,6 +196,7 @@ class SearchIndex:
         parts = src_uri.split("/")
         found = self._meetings.get(parts[1]) if parts[0] == "meetings" and len(parts) == 3 else None
         kind = parts[-1].removesuffix(".md")
+        kind = _SOURCE_KINDS.get(kind, kind)
         if found is None:
             page = SearchPage(url, title, page_text(content_html))
             position: tuple = (1, url, 0)
