@@ -489,6 +489,26 @@ def _fonts_as_named(xml: str) -> str:
     return _LANGUAGE.sub(lambda match: match.group(1) + EAST_ASIAN_LANGUAGE + match.group(2), xml)
 
 
+_FONT_TABLE = re.compile(r"(<w:fonts\b[^>]*>).*(</w:fonts>)", re.S)
+# Each official font with the names Word and WPS also know it by, declared as a GB2312 font: where a
+# font is missing, Word substitutes one of the same character set (the template's table named
+# Japanese fonts, ＭＳ 明朝 and ＭＳ ゴシック, which a missing font would fall back to).
+_CHINESE_FONTS = {BODY_FONT: "仿宋", TITLE_FONT: "FZXiaoBiaoSong-B05S", HEADING_FONTS[1]: "SimHei",
+                  HEADING_FONTS[2]: "楷体", PAGE_NUMBER_FONT: "SimSun"}
+
+
+def _font_table(xml: str) -> str:
+    """The document's font table: the Latin font and the official Chinese fonts, nothing else."""
+    entries = [f'<w:font w:name="{LATIN_FONT}"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/>'
+               '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>']
+    for name, other in _CHINESE_FONTS.items():
+        entries.append(f'<w:font w:name="{name}"><w:altName w:val="{other}"/><w:charset w:val="86"/>'
+                       '<w:family w:val="auto"/><w:pitch w:val="variable"/>'
+                       '<w:sig w:usb0="00000001" w:usb1="080E0000" w:usb2="00000010" w:usb3="00000000" '
+                       'w:csb0="00040000" w:csb1="00000000"/></w:font>')
+    return _FONT_TABLE.sub(lambda match: match.group(1) + "".join(entries) + match.group(2), xml)
+
+
 _PER_DOCUMENT = ("word/document.xml", "docProps/core.xml")
 _FONT_PARTS = ("word/styles.xml", "word/stylesWithEffects.xml", "word/settings.xml")
 
@@ -505,6 +525,8 @@ def _template_parts(draft: bool = False) -> tuple[bytes, str]:
             content = source.read(item.filename)
             if item.filename in _FONT_PARTS:
                 content = _fonts_as_named(content.decode("utf-8")).encode("utf-8")
+            elif item.filename == "word/fontTable.xml":
+                content = _font_table(content.decode("utf-8")).encode("utf-8")
             target.writestr(_zip_entry(item.filename), content, zipfile.ZIP_DEFLATED)
     return buffer.getvalue(), source.read("word/document.xml").decode("utf-8")
 
