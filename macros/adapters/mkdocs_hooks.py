@@ -68,6 +68,10 @@ def on_startup(command, dirty):
 @event_priority(100)
 def on_config(config):
     _lap("start")
+    if not config.use_directory_urls:
+        # The folder copy (make build-local) is opened from a folder, where no server shows a 404 page
+        # and one opened by itself would find neither its styles nor its links: it has none.
+        config.theme.static_templates.discard("404.html")
     root = Path(config.config_file_path).resolve().parent
     only = preview_only()
     cache = buildcache.ModelCache(root) if buildcache.enabled() else None

@@ -144,10 +144,15 @@ class SearchPage:
     year: int | None = None
 
     def content(self) -> str:
-        """What Pagefind indexes: the Chinese as pair tokens, everything else (numbers, Latin) as written,
-        and a term for each filter value the page has."""
+        """What Pagefind indexes: the Chinese of its title and text as pair tokens, everything else of its
+        text (numbers, Latin) as written, and a term for each filter value the page has."""
         filters = [filter_token(key, value) for key, values in self.filters().items() for value in values]
-        return " ".join(search_terms(self.text) + filters) + "\n" + _CJK_RUN.sub(" ", self.text)
+        return " ".join(search_terms(self.searched()) + filters) + "\n" + _CJK_RUN.sub(" ", self.text)
+
+    def searched(self) -> str:
+        """The text a page is found by: its title (as results show it: “…会议情况报告” finds the report
+        titled “…召开情况的报告”) and its own text."""
+        return f"{self.title}\n{self.text}"
 
     def filters(self) -> dict[str, list[str]]:
         filters = {"kind": [KINDS.get(self.kind, OTHER)]}
@@ -326,7 +331,7 @@ def _pair_tokens(pages: list[SearchPage]) -> set[str]:
     """The character pairs of ``pages``' texts as tokens (each pair once: the pages' terms share most)."""
     pairs: set[tuple[str, str]] = set()
     for page in pages:
-        for run in _CJK_RUN.findall(page.text):
+        for run in _CJK_RUN.findall(page.searched()):
             pairs.update(zip(run, run[1:]))
     return {pair_token(*pair) for pair in pairs}
 
