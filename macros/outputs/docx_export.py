@@ -338,6 +338,15 @@ def _paragraph(text, style_id: str | None = None, properties: str = "") -> str:
     return f"<w:p><w:pPr>{style}{properties}</w:pPr>{''.join(_run(t, f) for t, f in runs)}</w:p>"
 
 
+_SCRIPT_CHANGE = re.compile(r"(?<=[0-9A-Za-z])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=[0-9A-Za-z])")
+
+
+def _spaced_ems(text: str) -> float:
+    """Width of a text in a table cell, with the quarter em that LibreOffice and WPS put between Chinese
+    and digits wherever the script changes (Word leaves it out, as the cell asks)."""
+    return ems(text) + 0.25 * len(_SCRIPT_CHANGE.findall(text))
+
+
 def _column_widths(rows: list[list[tuple[str, bool]]]) -> list[int]:
     """Column widths in twips across the type area: each column at least as wide as the longest name,
     date or short label it holds (``typeset.unbreakable``, so that none breaks inside), the rest of the
@@ -347,9 +356,9 @@ def _column_widths(rows: list[list[tuple[str, bool]]]) -> list[int]:
     for row in rows:
         for index, (text, _) in enumerate(row):
             longest[index] = max(longest[index], *(ems(line) for line in text.split("\n")))
-            needed[index] = max(needed[index], *(ems(run) for run in unbreakable(text)), 0)
+            needed[index] = max(needed[index], *(_spaced_ems(run) for run in unbreakable(text)), 0)
     em = TABLE_SIZE_HALF_POINTS * 10  # twips of one character at the table's size
-    minimum = [round((ems + 0.3) * em) + 2 * _CELL_MARGIN for ems in needed]
+    minimum = [round((ems + 0.5) * em) + 2 * _CELL_MARGIN for ems in needed]
     if sum(minimum) >= TEXT_WIDTH_TWIPS:
         return [int(TEXT_WIDTH_TWIPS * width / sum(minimum)) for width in minimum]
     shares = [min(max(ems, 3), 14) for ems in longest]
@@ -385,8 +394,10 @@ def _table(rows: list[list[tuple[str, bool]]]) -> str:
     for number, row in enumerate(rows):
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{'<w:tblHeader/>' if headers[number] else ''}</w:trPr>")
         for index, (text, is_header) in enumerate(row):
-            # Schema order inside w:pPr: keepNext, spacing, ind, jc.
-            properties = (f'{"<w:keepNext/>" if number in keep else ""}<w:spacing w:line="320" w:lineRule="exact"/>'
+            # Schema order inside w:pPr: keepNext, autoSpaceDE/DN, spacing, ind, jc. No extra space between
+            # Chinese and digits: a date is as wide as its characters, and fits the width sized for it.
+            properties = (f'{"<w:keepNext/>" if number in keep else ""}<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+                          f'<w:spacing w:line="320" w:lineRule="exact"/>'
                           f'{_NO_INDENT}<w:jc w:val="{"center" if is_header else "left"}"/>')
             run = _run(text, HEADING_FONTS[1] if is_header else None, TABLE_SIZE_HALF_POINTS)
             out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[index]}" w:type="dxa"/></w:tcPr>'
