@@ -313,6 +313,9 @@ _STYLE_IDS = {"title": "Title", "heading1": "Heading1", "heading2": "Heading2", 
 _NO_INDENT = '<w:ind w:firstLine="0"/>'
 TEXT_WIDTH_TWIPS = round(156 / 25.4 * 1440)
 TABLE_SIZE_HALF_POINTS = 24
+TABLE_SIZES = (TABLE_SIZE_HALF_POINTS, 21, 18)
+"""A table's type size, in half points: 小四 (12 pt); 五号 (10.5 pt) or 小五 (9 pt) for a table whose names
+and dates would not fit their columns otherwise (the talk matrix of many members)."""
 _CELL_MARGIN = 57
 _TABLE_BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                          for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -347,20 +350,20 @@ def _spaced_ems(text: str) -> float:
     return ems(text) + 0.25 * len(_SCRIPT_CHANGE.findall(text))
 
 
-def _column_widths(rows: list[list[tuple[str, bool]]]) -> list[int]:
-    """Column widths in twips across the type area: each column at least as wide as the longest name,
-    date or short label it holds (``typeset.unbreakable``, so that none breaks inside), the rest of the
-    width shared as the columns' longest lines ask."""
+def _column_widths(rows: list[list[tuple[str, bool]]], size: int = TABLE_SIZE_HALF_POINTS) -> list[int] | None:
+    """Column widths in twips across the type area at type ``size``: each column at least as wide as the
+    longest name, date or short label it holds (``typeset.unbreakable``, so that none breaks inside), the
+    rest of the width shared as the columns' longest lines ask. None if those do not fit at this size."""
     columns = max(len(row) for row in rows)
     longest, needed = [1.0] * columns, [1.0] * columns
     for row in rows:
         for index, (text, _) in enumerate(row):
             longest[index] = max(longest[index], *(ems(line) for line in text.split("\n")))
             needed[index] = max(needed[index], *(_spaced_ems(run) for run in unbreakable(text)), 0)
-    em = TABLE_SIZE_HALF_POINTS * 10  # twips of one character at the table's size
+    em = size * 10  # twips of one character at the table's size
     minimum = [round((ems + 0.5) * em) + 2 * _CELL_MARGIN for ems in needed]
-    if sum(minimum) >= TEXT_WIDTH_TWIPS:
-        return [int(TEXT_WIDTH_TWIPS * width / sum(minimum)) for width in minimum]
+    if sum(minimum) > TEXT_WIDTH_TWIPS:
+        return None
     shares = [min(max(ems, 3), 14) for ems in longest]
     fixed: dict[int, int] = {}
     while True:
@@ -378,7 +381,8 @@ def _table(rows: list[list[tuple[str, bool]]]) -> str:
     """A table across the type area, header rows repeated; no row is split, and no row stands alone
     at the foot or the head of a page: the header and the first row keep with the next row, and the
     row before the last keeps with the last."""
-    widths = _column_widths(rows)
+    size, widths = next(((size, widths) for size in TABLE_SIZES if (widths := _column_widths(rows, size))),
+                        (TABLE_SIZES[-1], [TEXT_WIDTH_TWIPS // max(len(row) for row in rows)] * max(len(row) for row in rows)))
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
     out = [
         '<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:jc w:val="center"/>'
@@ -399,7 +403,7 @@ def _table(rows: list[list[tuple[str, bool]]]) -> str:
             properties = (f'{"<w:keepNext/>" if number in keep else ""}<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
                           f'<w:spacing w:line="320" w:lineRule="exact"/>'
                           f'{_NO_INDENT}<w:jc w:val="{"center" if is_header else "left"}"/>')
-            run = _run(text, HEADING_FONTS[1] if is_header else None, TABLE_SIZE_HALF_POINTS)
+            run = _run(text, HEADING_FONTS[1] if is_header else None, size)
             out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[index]}" w:type="dxa"/></w:tcPr>'
                        f"<w:p><w:pPr>{properties}</w:pPr>{run}</w:p></w:tc>")
         out.append("</w:tr>")

@@ -97,9 +97,10 @@ def test_names_and_dates_fit_their_table_columns(copies):
         for table in re.findall(r"<w:tbl>.*?</w:tbl>", parts["word/document.xml"], re.S):
             for cell in re.findall(r"<w:tc>.*?</w:tc>", table, re.S):
                 width = int(re.search(r'<w:tcW w:w="(\d+)"', cell).group(1)) - 2 * 57
+                size = int(re.search(r'<w:sz w:val="(\d+)"/>', cell).group(1))  # half points
                 text = "\n".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", cell))
                 for run in unbreakable(text):
-                    assert ems(run) * 240 <= width, (key, run, width)
+                    assert ems(run) * size * 10 <= width, (key, run, width)
                     checked += 1
     assert checked > 100
 
