@@ -23,6 +23,8 @@ def test_names_dates_and_short_labels_in_cells_are_kept_whole():
     for whole in ("责任人", "完成时限", "王建国", "2022年10月31日", "2023年1月2日", "2022年6月30日"):
         assert f"{NOBR}{whole}</span>" in html, whole
     assert f"{NOBR}理论学习" not in html  # a long cell wraps freely but for its dates
+    sentence = keep_together("<table><tr><td>联系服务基层不够经常，调查研究不够深入。</td></tr></table>")
+    assert NOBR not in sentence  # a sentence, however short, wraps as prose
     assert unbreakable("经济责任审计科：已谈2023年12月18日") == ["2023年12月18日", "经济责任审计科"]
 
 

@@ -15,8 +15,10 @@ import re
 NOBR_CLASS = "portal-nobr"
 DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
 SHORT_CELL = 24
-"""A table cell of at most this many characters is a name, a date, a status or a short label: each of
-its pieces between punctuation stays on one line. Longer cells (problems, measures) wrap freely."""
+"""A table cell of at most this many characters, and no sentence in it, is a name, a date, a status or
+a short label: each of its pieces between punctuation stays on one line. Longer cells and sentences
+(problems, measures) wrap freely but for their dates."""
+_SENTENCE = re.compile(r"[，。；！？]")
 PIECE = 8
 """The longest piece of a short cell that is kept on one line (经济责任审计科 has seven characters)."""
 _DELIMITERS = re.compile(r"([，。；、：（）()\s]+)")
@@ -30,11 +32,15 @@ _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 def unbreakable(text: str) -> list[str]:
     """The runs of a table cell's text that must not break across lines: its dates, and in a short
-    cell each piece between punctuation."""
+    cell (no sentence) each piece between punctuation."""
     runs = DATE.findall(text)
-    if len(text.strip()) <= SHORT_CELL:
+    if _is_short(text):
         runs += [piece for piece in _DELIMITERS.split(text) if piece.strip() and len(piece) <= PIECE and not _DELIMITERS.fullmatch(piece)]
     return runs
+
+
+def _is_short(text: str) -> bool:
+    return len(text.strip()) <= SHORT_CELL and not _SENTENCE.search(text)
 
 
 def _nobr(text: str) -> str:
@@ -56,7 +62,7 @@ def _short_piece(piece: str) -> str:
 def _cell(match: re.Match) -> str:
     opening, _, content, closing = match.groups()
     visible = html_lib.unescape(_TAG.sub("", content))
-    short = len(visible.strip()) <= SHORT_CELL
+    short = _is_short(visible)
     parts = _TAG.split(content)
     for index, part in enumerate(parts):
         if index % 2 or not part.strip():
