@@ -1,20 +1,15 @@
-"""Command line of the portal: build, check, status, new (run through the Makefile).
+"""Command line of the portal: build, check, status, new (run through the Makefile on Linux, or as
+``python -m macros <command>`` on any system, Windows included).
 
-``build`` publishes atomically: the site is built into a new version folder
-``site.<stamp>/`` and only a successful, complete build is published, by
-repointing the link ``site`` in one rename; a failed build leaves the previous
-site as it was and exits non-zero. Builds run one at a time.
+``build`` publishes a complete build only: the site is built into a new version folder
+``site.<stamp>/`` and then put in place as ``site`` (see ``publishing`` for each system); a failed
+build leaves the previous site as it was and exits non-zero. Builds run one at a time.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import ctypes
-import datetime as dt
-import fcntl
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -23,6 +18,11 @@ import time
 from pathlib import Path
 
 from macros.adapters import buildcache, runner
+from macros.adapters.publishing import PublishError
+from macros.adapters.publishing import lock as _publishing_lock
+from macros.adapters.publishing import new_version as _new_version
+from macros.adapters.publishing import publish as _publish
+from macros.adapters.publishing import remove_leftovers as _remove_leftovers
 from macros.model.errors import DataErrors
 from macros.model.meeting import MAX_ID_LENGTH, load_data
 from macros.model.text import cn_date
@@ -98,83 +98,6 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
         for step, seconds in plan.timings.items():
             print(f"  {step}: {seconds:.2f} s", file=sys.stderr)
     return 0
-
-
-@contextlib.contextmanager
-def _publishing_lock(site: Path):
-    """Hold ``.<site>.lock`` while building and publishing; a second build waits for the first.
-
-    The lock is the kernel's (flock): it is released when the process ends, however it ends.
-    """
-    with open(site.with_name(f".{site.name}.lock"), "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print("另一次生成正在进行，等它完成后再开始……", file=sys.stderr, flush=True)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-
-
-def _new_version(site: Path) -> Path:
-    while True:
-        fresh = site.with_name(f"{site.name}.{dt.datetime.now():%Y%m%d-%H%M%S-%f}")
-        if not os.path.lexists(fresh):
-            return fresh
-
-
-def _is_version(path: Path, site: Path) -> bool:
-    return re.fullmatch(re.escape(site.name) + r"\.\d{8}-\d{6}-\d{6}", path.name) is not None
-
-
-def _publish(site: Path, fresh: Path) -> None:
-    """Point ``site`` at ``fresh`` in one rename of a new link over the old one."""
-    link = fresh.with_name(f".{fresh.name}.link")
-    os.symlink(fresh.name, link)
-    if site.is_dir() and not site.is_symlink():
-        # site/ is still a folder from before versioned publishing: exchange it with the link.
-        _exchange(link, site)
-        shutil.rmtree(link)
-        return
-    _swap(link, site)
-
-
-def _swap(link: Path, site: Path) -> None:
-    os.replace(link, site)
-
-
-def _exchange(first: Path, second: Path) -> None:
-    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); elsewhere in two renames."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    exchange = getattr(libc, "renameat2", None)
-    at_cwd, rename_exchange = -100, 2
-    if exchange and exchange(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0:
-        return
-    aside = second.with_name(f".{second.name}.previous")
-    second.rename(aside)
-    first.rename(second)
-    aside.rename(first)
-
-
-def _remove_leftovers(site: Path) -> None:
-    """Remove what a killed build left beside ``site``: unpublished versions, temporary links, search staging.
-
-    Runs under the lock, so nothing it removes belongs to a running build; the published version
-    (the target of the ``site`` link) is kept. A site left by the former two-rename publishing
-    (``site.old`` without ``site``) is published again first.
-    """
-    legacy_old = site.with_name(f"{site.name}.old")
-    if not os.path.lexists(site) and (legacy_old / "index.html").is_file() and not legacy_old.is_symlink():
-        _publish(site, legacy_old.rename(_new_version(site)))
-    current = site.resolve() if site.is_symlink() else None
-    for entry in site.parent.iterdir():
-        name = entry.name
-        if entry.is_symlink() and name.startswith(f".{site.name}.") and name.endswith(".link"):
-            entry.unlink()
-        elif entry.is_dir() and not entry.is_symlink() and name.startswith(f".{site.name}.") and ".pagefind-" in name:
-            shutil.rmtree(entry)
-        elif entry.is_dir() and not entry.is_symlink() and entry.resolve() != current:
-            if _is_version(entry, site) or name in (f"{site.name}.new", f"{site.name}.old", f".{site.name}.previous"):
-                shutil.rmtree(entry)
 
 
 def clean_text(root: Path = ROOT, out=sys.stdout) -> int:
@@ -344,8 +267,8 @@ def serve(port: int, root: Path = ROOT) -> int:
         return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="macros.adapters.cli", description=__doc__)
+def main(argv: list[str] | None = None, prog: str = "macros.adapters.cli") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build", help="build site/ atomically with --strict")
     commands.add_parser("check", help="validate every file under data/meetings/")
@@ -359,15 +282,27 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("build-local", help="build site-local/, whose links also work opened from a folder (file://)")
     serve_parser = commands.add_parser("serve", help="preview with live reload on 127.0.0.1 (without PORTAL_ONLY: site/ built as make build does)")
     serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--id", help="preview only this meeting and the home page (make serve ID=...)")
     args = parser.parse_args(argv)
     try:
         runner.name()
     except runner.UnknownRunner as exc:
         print(exc, file=sys.stderr)
         return 2
+    try:
+        return _run(args)
+    except PublishError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "build-local":
         return build_local()
     if args.command == "serve":
+        if args.id:
+            os.environ["PORTAL_ONLY"] = args.id
+            os.environ["PORTAL_SEARCH"] = "off"
         return serve(args.port)
     if args.command == "build":
         return build()
