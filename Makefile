@@ -71,8 +71,9 @@ build-local: $(BUILD_STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
+# `make check STAGED=1` checks what git has staged for the next commit (the pre-commit hook runs it).
 check: $(BUILD_STAMP)
-	@$(BIN)/python -m macros.adapters.cli check
+	@$(BIN)/python -m macros.adapters.cli check $(if $(STAGED),--staged)
 
 # Removes the invisible characters the check refuses (pasted from PDF, Word or web pages) from the data files.
 clean-text: $(BUILD_STAMP)

@@ -144,6 +144,32 @@ def check(root: Path = ROOT) -> int:
     return 0
 
 
+def check_staged(root: Path = ROOT) -> int:
+    """Check the data as it is staged for the next commit (git's index), not as it is in the working copy:
+    what the pre-commit hook runs, so that a bad file staged and then fixed without staging is refused."""
+    import tempfile
+
+    listed = subprocess.run(["git", "ls-files", "-z", "--", "data"], cwd=root, capture_output=True)
+    if listed.returncode != 0:
+        print(f"无法读取 git 暂存区：{listed.stderr.decode(errors='replace').strip()}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="portal-staged-") as staged:
+        copied = subprocess.run(["git", "checkout-index", "-z", "--stdin", f"--prefix={staged}{os.sep}"],
+                                cwd=root, input=listed.stdout, capture_output=True)
+        if copied.returncode != 0:
+            print(f"无法读取 git 暂存区：{copied.stderr.decode(errors='replace').strip()}", file=sys.stderr)
+            return 2
+        started = time.perf_counter()
+        try:
+            _, meetings = load_data(Path(staged))
+        except DataErrors as exc:
+            print(exc.report(), file=sys.stderr)
+            print("以上是暂存区（git add 后）中的内容。改正后请再 git add 这些文件，然后提交。", file=sys.stderr)
+            return 1
+    print(f"数据检查通过（暂存区）：{len(meetings)} 个会议文件，用时 {time.perf_counter() - started:.2f} 秒。")
+    return 0
+
+
 def status(meeting_id: str | None = None, root: Path = ROOT, out=sys.stdout) -> int:
     """Print each meeting's status, its 下一步 (the same list as the checklist page) and its steps."""
     from macros.outputs.portal import Portal
@@ -271,7 +297,8 @@ def main(argv: list[str] | None = None, prog: str = "macros.adapters.cli") -> in
     parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build", help="build site/ atomically with --strict")
-    commands.add_parser("check", help="validate every file under data/meetings/")
+    check_parser = commands.add_parser("check", help="validate every file under data/meetings/")
+    check_parser.add_argument("--staged", action="store_true", help="check what git has staged for the next commit (the pre-commit hook)")
     commands.add_parser("clean-text", help="remove control, zero-width and direction characters from the data files")
     status_parser = commands.add_parser("status", help="progress and missing items of each meeting")
     status_parser.add_argument("id", nargs="?", help="only this meeting")
@@ -317,7 +344,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "schema":
         write_json_schema()
         return 0
-    return check()
+    return check_staged() if args.staged else check()
 
 
 if __name__ == "__main__":
