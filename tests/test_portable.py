@@ -98,7 +98,7 @@ def test_check_new_status_and_clean_text_run_without_make_fcntl_or_fork(windows_
     assert (project / "data" / "meetings" / "2024-town-office.yml").is_file()
     assert "year: 2024" in (project / "data" / "meetings" / "2024-town-office.yml").read_text(encoding="utf-8")
     refused = portal(project, env, "new", "Bad Id")
-    assert refused.returncode == 2 and "编号" in refused.stderr
+    assert refused.returncode == 2 and "例如：python -m macros new 2023-county-gov-office" in refused.stderr
 
     meeting = project / "data" / "meetings" / "2021-county-gov-office.yml"
     meeting.write_text(meeting.read_text(encoding="utf-8").replace("name:", "name:\u200b", 1), encoding="utf-8")
@@ -106,6 +106,7 @@ def test_check_new_status_and_clean_text_run_without_make_fcntl_or_fork(windows_
     cleaned = portal(project, env, "clean-text")
     assert cleaned.returncode == 0, cleaned.stderr
     assert "2021-county-gov-office.yml：删去 1 个看不见的字符" in cleaned.stdout
+    assert cleaned.stdout.endswith("请再运行 python -m macros check。\n")
     (project / "data" / "meetings" / "2024-town-office.yml").unlink()
     assert portal(project, env, "check").returncode == 0
 

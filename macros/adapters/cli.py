@@ -32,6 +32,18 @@ JSON_SCHEMA = ROOT / "data" / "schema" / "meeting.schema.json"
 SCHEMA_MODELINE = "# yaml-language-server: $schema=../schema/meeting.schema.json"
 
 
+_HOW = "make"
+"""How the user runs a command here, for the hints this module prints: ``make`` (through the Makefile),
+``portal`` (portal.cmd on Windows) or ``python -m macros``; set by ``main``."""
+
+
+def spell(command: str, meeting_id: str | None = None) -> str:
+    """A command as the user types it here: ``make new ID=x``, ``portal new x``, ``python -m macros new x``."""
+    if _HOW == "make":
+        return f"make {command}" + (f" ID={meeting_id}" if meeting_id else "")
+    return f"{_HOW} {command}" + (f" {meeting_id}" if meeting_id else "")
+
+
 def json_schema_text() -> str:
     """The JSON Schema of a meeting file, for completion and checks in editors."""
     import json
@@ -129,7 +141,7 @@ def clean_text(root: Path = ROOT, out=sys.stdout) -> int:
             path.write_text(bom + cleaned, encoding="utf-8")
             changed += 1
             print(f"{name}：删去 {removed} 个看不见的字符。", file=out)
-    print(f"共检查 {len(paths)} 个文件，改动 {changed} 个。请再运行 make check。", file=out)
+    print(f"共检查 {len(paths)} 个文件，改动 {changed} 个。请再运行 {spell('check')}。", file=out)
     return 0
 
 
@@ -226,7 +238,7 @@ def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> i
     from macros.model.schema import scaffold
 
     if not meeting_id or not re.fullmatch(ID_PATTERN, meeting_id) or len(meeting_id) > MAX_ID_LENGTH:
-        print("请给出新会议的编号，只用小写英文字母、数字和连字符，不超过 64 个字符，例如：make new ID=2023-county-gov-office", file=sys.stderr)
+        print(f"请给出新会议的编号，只用小写英文字母、数字和连字符，不超过 64 个字符，例如：{spell('new', '2023-county-gov-office')}", file=sys.stderr)
         return 2
     path = root / "data" / "meetings" / f"{meeting_id}.yml"
     if path.exists():
@@ -238,7 +250,7 @@ def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> i
         year = int(leading.group(1)) if leading and 2000 <= int(leading.group(1)) <= 2100 else dt.date.today().year
     lines = [
         SCHEMA_MODELINE,
-        "# 新会议文件：填写标有“必填”的各项后运行 make check；不需要的整段（如 inspection）可以留空或删去。",
+        f"# 新会议文件：填写标有“必填”的各项后运行 {spell('check')}；不需要的整段（如 inspection）可以留空或删去。",
         *scaffold(MEETING, {"id": meeting_id, "year": str(year)}),
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -252,7 +264,7 @@ def pdf(root: Path = ROOT) -> int:
 
     site = root / "site"
     if not (site / "index.html").exists():
-        print("还没有生成网站。请先运行 make build。", file=sys.stderr)
+        print(f"还没有生成网站。请先运行 {spell('build')}。", file=sys.stderr)
         return 2
     chromium = find_chromium()
     if chromium is None:
@@ -311,6 +323,8 @@ def main(argv: list[str] | None = None, prog: str = "macros.adapters.cli") -> in
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument("--id", help="preview only this meeting and the home page (make serve ID=...)")
     args = parser.parse_args(argv)
+    global _HOW
+    _HOW = "make" if prog == "macros.adapters.cli" else "portal" if os.name == "nt" else prog
     try:
         runner.name()
     except runner.UnknownRunner as exc:
