@@ -186,3 +186,74 @@ def test_an_older_browser_is_told_in_chinese_why_it_cannot_search(served_site, c
         assert not status.is_visible()
     finally:
         context.close()
+
+
+APACHE_MODULES = ("mpm_event", "authz_core", "mime", "alias", "dir")
+
+
+@pytest.fixture(scope="module")
+def apache_site(served_site):
+    """The sample portal served by Apache with docs/hosting/apache-subpath.conf: its base URL.
+
+    Apache's workers run as www-data when started by root, so the site is copied into a folder they may
+    read, as a version folder behind a ``site`` link (as make build publishes it on Linux)."""
+    binary = shutil.which("apache2") or next((p for p in ("/usr/sbin/apache2",) if os.access(p, os.X_OK)), None)
+    modules = Path("/usr/lib/apache2/modules")
+    if binary is None or not modules.is_dir():
+        message = "Apache is not installed: run `apt-get install apache2` to run the Apache hosting test"
+        if os.environ.get("PORTAL_REQUIRE_BROWSER") or os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    _, built = served_site
+    import tempfile
+
+    prefix = Path(tempfile.mkdtemp(prefix="portal-apache-"))
+    try:
+        prefix.chmod(0o755)
+        shutil.copytree(built, prefix / "site.1", symlinks=False)
+        os.symlink("site.1", prefix / "site")
+        for path in prefix.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        (prefix / "logs").mkdir()
+        snippet = (HOSTING / "apache-subpath.conf").read_text(encoding="utf-8")
+        assert PLACEHOLDER in snippet and f"Alias /{SUB_PATH} " in snippet
+        (prefix / "portal.conf").write_text(snippet.replace(PLACEHOLDER, str(prefix / "site")), encoding="utf-8")
+        port = free_port()
+        user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
+        loads = "".join(f"LoadModule {name}_module {modules}/mod_{name}.so\n" for name in APACHE_MODULES)
+        (prefix / "httpd.conf").write_text(
+            f"ServerRoot {prefix}\nPidFile {prefix}/httpd.pid\nListen 127.0.0.1:{port}\n{loads}{user}"
+            f"ErrorLog {prefix}/logs/error.log\nTypesConfig /etc/mime.types\nDocumentRoot {prefix}\nServerName localhost\n"
+            f"Include {prefix}/portal.conf\n", encoding="utf-8")
+        server = subprocess.Popen([binary, "-f", str(prefix / "httpd.conf"), "-DFOREGROUND"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while server.poll() is None and not answers(port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if server.poll() is not None or not answers(port):
+            server.kill()
+            pytest.fail(f"Apache did not start: {server.communicate()[1]}{(prefix / 'logs' / 'error.log').read_text(errors='replace')}")
+        yield f"http://127.0.0.1:{port}/{SUB_PATH}/", prefix / "site"
+        server.terminate()
+        server.wait(timeout=30)
+    finally:
+        shutil.rmtree(prefix, ignore_errors=True)
+
+
+def test_apache_serves_the_portal_under_a_sub_path_with_the_types_and_404_page(apache_site, page):
+    base, site = apache_site
+    bare = page.request.get(base.rstrip("/"), max_redirects=0)
+    assert bare.status == 301 and bare.headers["location"].endswith(f"/{SUB_PATH}/")
+    for suffix, kind in {".pf_meta": "application/octet-stream", ".pf_fragment": "application/octet-stream",
+                         ".pagefind": "application/octet-stream", ".json": "application/json",
+                         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}.items():
+        path = next(p for p in sorted(site.rglob(f"*{suffix}")) if p.is_file())
+        response = page.request.get(base + path.relative_to(site).as_posix())
+        assert response.status == 200, path
+        assert response.headers["content-type"].split(";")[0] == kind, (path, response.headers["content-type"])
+    missing = page.goto(base + "meetings/no-such-meeting/report/")
+    assert missing.status == 404 and "页面不存在" in page.title()
+    page.goto(base)
+    page.fill(".portal-search__input", "谈心谈话")
+    page.wait_for_selector(".portal-search__results[aria-busy=false] .portal-search__link", timeout=20000)
+    assert re.fullmatch(r"找到 \d+ 个页面", page.inner_text(".portal-search__status"))
