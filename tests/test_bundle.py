@@ -127,3 +127,21 @@ def test_the_bundle_alone_resolves_every_build_package(unpacked, tmp_path, platf
     would = resolved.stdout.split("Would install", 1)[1].split()
     pinned = [line for line in (unpacked / "requirements" / "build.txt").read_text(encoding="utf-8").splitlines() if "==" in line]
     assert len(would) == len(pinned), (would, pinned)
+
+
+def test_a_failed_install_shows_pips_output_once_and_keeps_it(tmp_path):
+    """A bundle missing a wheel: the one Chinese line, then pip's own output and where it is kept."""
+    project = tmp_path / "portal"
+    (project / "requirements" / "wheels").mkdir(parents=True)
+    shutil.copy2(ROOT / "Makefile", project / "Makefile")
+    shutil.copy2(ROOT / "requirements" / "build.txt", project / "requirements" / "build.txt")
+    (project / "requirements" / "wheels" / "only-0.1-py3-none-any.whl").write_bytes(b"")
+    failed = subprocess.run(["make", "--no-print-directory", "check", f"PYTHON={sys.executable}"], cwd=project,
+                            env=offline_env(tmp_path), capture_output=True, text=True)
+    assert failed.returncode != 0
+    assert failed.stdout.startswith(f"正在安装生成和预览所需的软件包（约 84 MB，从离线包 {WHEELS}/ 安装")
+    log = (project / ".venv" / "install.log").read_text(encoding="utf-8")
+    assert "No matching distribution found" in log
+    assert log in failed.stderr
+    assert "安装失败。上面是安装程序的原始输出，也保存在 .venv/install.log" in failed.stderr
+    assert not (project / ".venv" / ".installed-build").exists()

@@ -166,7 +166,7 @@ def check_staged(root: Path = ROOT) -> int:
         print(f"无法读取 git 暂存区：{listed.stderr.decode(errors='replace').strip()}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="portal-staged-") as staged:
-        copied = subprocess.run(["git", "checkout-index", "-z", "--stdin", f"--prefix={staged}{os.sep}"],
+        copied = subprocess.run(["git", "checkout-index", "-z", "--stdin", f"--prefix={Path(staged).as_posix()}/"],
                                 cwd=root, input=listed.stdout, capture_output=True)
         if copied.returncode != 0:
             print(f"无法读取 git 暂存区：{copied.stderr.decode(errors='replace').strip()}", file=sys.stderr)
