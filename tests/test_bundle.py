@@ -145,3 +145,26 @@ def test_a_failed_install_shows_pips_output_once_and_keeps_it(tmp_path):
     assert log in failed.stderr
     assert "安装失败。上面是安装程序的原始输出，也保存在 .venv/install.log" in failed.stderr
     assert not (project / ".venv" / ".installed-build").exists()
+
+
+def test_a_pure_python_pin_published_only_as_source_is_built_into_a_wheel_once(tmp_path, monkeypatch, capsys):
+    import tarfile
+
+    from macros.adapters import bundle
+
+    source = tmp_path / "portal_probe-0.1"
+    source.mkdir()
+    (source / "pyproject.toml").write_text('[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n'
+                                           '[project]\nname = "portal-probe"\nversion = "0.1"\n', encoding="utf-8")
+    (source / "portal_probe.py").write_text("ANSWER = 42\n", encoding="utf-8")
+    (tmp_path / "index").mkdir()
+    with tarfile.open(tmp_path / "index" / "portal_probe-0.1.tar.gz", "w:gz") as sdist:
+        sdist.add(source, arcname=source.name)
+    requirements = tmp_path / "build.txt"
+    requirements.write_text("portal-probe==0.1\n", encoding="utf-8")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(tmp_path / "index"))
+    wheelhouse = tmp_path / "wheelhouse"
+    bundle.download(ROOT, wheelhouse, ("win_amd64", "manylinux2014_aarch64"), ("3.12",), requirements=requirements)
+    assert [p.name for p in wheelhouse.iterdir()] == ["portal_probe-0.1-py3-none-any.whl"]
+    assert capsys.readouterr().out.count("只有源码包") == 1
+    assert [p.name for p in bundle.wheels_of(wheelhouse, bundle.pins(requirements))] == ["portal_probe-0.1-py3-none-any.whl"]

@@ -10,6 +10,7 @@ Windows) and ``os.symlink`` refuse, as it does for a Windows user who is not an 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -269,3 +270,18 @@ def test_the_windows_lock_waits_until_the_byte_is_free_and_unlocks_it(tmp_path, 
         assert fake.calls == [(fake.LK_NBLCK, 1)] * 3
     assert fake.calls[-1] == (fake.LK_UNLCK, 1)
     assert capsys.readouterr().err == publishing.WAITING + "\n"
+
+
+def test_portal_cmd_runs_the_same_commands_and_its_labels_exist():
+    """portal.cmd cannot run here: its CRLF lines, its jumps and the commands it names are checked instead."""
+    raw = (ROOT / "portal.cmd").read_bytes()
+    assert raw.count(b"\r\n") == raw.count(b"\n"), "a batch file needs CRLF line ends"
+    text = raw.decode("utf-8")
+    labels = set(re.findall(r"^:(\w+)", text, re.M))
+    assert set(re.findall(r"goto (\w+)", text)) <= labels
+    assert '"%VENV_PYTHON%" -m macros %*' in text
+    assert "--no-index --find-links requirements\\wheels" in text
+    documented = set(re.search(r"portal (check \|.*)", text).group(1).replace("|", " ").split()) - {"<id>", "[<id>]"}
+    shown = subprocess.run([sys.executable, "-m", "macros", "--help"], cwd=ROOT, capture_output=True, text=True).stdout
+    commands = set(re.search(r"\{([a-z,-]+)\}", shown).group(1).split(","))
+    assert documented and documented <= commands, documented - commands

@@ -18,8 +18,10 @@ import argparse
 import datetime as dt
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -61,21 +63,44 @@ def project_files(root: Path) -> list[str]:
                   and not name.startswith(f"{WHEELS}/") and not re.match(r"(site|site-local)\.", name.split("/")[0]))
 
 
-def download(root: Path, wheelhouse: Path, platforms=PLATFORMS, pythons=PYTHONS) -> None:
+def download(root: Path, wheelhouse: Path, platforms=PLATFORMS, pythons=PYTHONS, requirements: Path | None = None) -> None:
     """Every pinned wheel for each platform and Python into ``wheelhouse`` (pip skips those already there).
 
-    Fails (pip's own message) if a pin has no wheel for one of them."""
+    A pin published only as source is built into a wheel once (``pip wheel``), if it is pure Python
+    (a ``py3-none-any`` wheel serves every platform); otherwise, or if a pin has no wheel for a
+    platform, this fails with pip's own message."""
+    requirements = requirements or root / "requirements" / "build.txt"
     wheelhouse.mkdir(parents=True, exist_ok=True)
+    built: set[str] = set()
     for platform in platforms:
         for python in pythons:
-            command = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--quiet",
-                       "--only-binary=:all:", "--no-deps", "--implementation", "cp",
-                       "--platform", platform, "--python-version", python,
-                       "-r", str(root / "requirements" / "build.txt"), "-d", str(wheelhouse)]
-            result = subprocess.run(command, capture_output=True, text=True)
-            if result.returncode != 0:
+            while True:
+                command = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--quiet",
+                           "--only-binary=:all:", "--no-deps", "--implementation", "cp",
+                           "--platform", platform, "--python-version", python, "--find-links", str(wheelhouse),
+                           "-r", str(requirements), "-d", str(wheelhouse)]
+                result = subprocess.run(command, capture_output=True, text=True)
+                if result.returncode == 0:
+                    break
+                missing = re.search(r"No matching distribution found for (\S+==\S+)", result.stderr)
+                if missing and missing.group(1) not in built and _build_pure_wheel(missing.group(1), wheelhouse):
+                    built.add(missing.group(1))
+                    continue
                 sys.stderr.write(result.stdout + result.stderr)
                 raise SystemExit(f"没有下载到 {platform}、Python {python} 的全部软件包（见上面 pip 的输出）。")
+
+
+def _build_pure_wheel(pin: str, wheelhouse: Path) -> bool:
+    """Build ``pin`` from its source into a wheel in ``wheelhouse``; True if the wheel is pure Python."""
+    with tempfile.TemporaryDirectory() as scratch:
+        result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--disable-pip-version-check", "--quiet",
+                                 "--no-deps", "--no-binary=:all:", pin, "-w", scratch], capture_output=True, text=True)
+        made = list(Path(scratch).glob("*.whl"))
+        if result.returncode != 0 or len(made) != 1 or not made[0].name.endswith("-none-any.whl"):
+            return False
+        shutil.move(str(made[0]), wheelhouse / made[0].name)
+    print(f"{pin} 只有源码包，已生成通用的安装文件 {made[0].name}。", flush=True)
+    return True
 
 
 def wheels_of(wheelhouse: Path, wanted: dict[str, str]) -> list[Path]:
