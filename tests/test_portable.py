@@ -120,7 +120,6 @@ def test_check_new_status_and_clean_text_run_without_make_fcntl_or_fork(windows_
     assert unknown.returncode == 2 and "没有编号为“no-such-meeting”的会议" in unknown.stderr
 
 
-@pytest.mark.xfail(strict=False, reason="mkdocs_hooks.py starts its workers with fork until the spawn-safe executor is merged")
 def test_build_local_runs_with_spawn_and_publishes_a_folder(windows_like):
     project, env = windows_like
     built = portal(project, env, "build-local")
