@@ -284,3 +284,33 @@ def test_portal_cmd_runs_the_same_commands_and_its_labels_exist():
     shown = subprocess.run([sys.executable, "-m", "macros", "--help"], cwd=ROOT, capture_output=True, text=True).stdout
     commands = set(re.search(r"\{([a-z,-]+)\}", shown).group(1).split(","))
     assert documented and documented <= commands, documented - commands
+
+
+def test_serve_builds_and_serves_the_portal_without_fcntl_fork_or_links(windows_like):
+    import socket
+    import time
+    import urllib.request
+
+    project, env = windows_like
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "macros", "serve", "--port", str(port)], cwd=project, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    try:
+        said = server.stdout.readline() + server.stdout.readline()
+        assert f"预览地址：http://127.0.0.1:{port}/" in said, said + server.stderr.read() if server.poll() is not None else said
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "the preview did not answer"
+                time.sleep(0.2)
+        assert "民主生活会准备工作门户" in page
+        assert (project / "site").is_dir() and not (project / "site").is_symlink()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
