@@ -173,6 +173,14 @@ class SearchPage:
         return f'<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">{"".join(tags)}</head>\n<body><main data-pagefind-body><p>{body}</p></main></body></html>\n'
 
 
+def _filter_order(key: str):
+    """How a filter's values are listed: kinds in the order of ``KINDS`` (其他 last), the rest as sorted."""
+    if key != "kind":
+        return None
+    order = [*KINDS.values(), OTHER]
+    return lambda value: (order.index(value) if value in order else len(order), value)
+
+
 def filter_token(key: str, value: str) -> str:
     """A filter value as an index term the search box adds to the query (the Python twin of its
     ``filterToken``). Filters are terms, not Pagefind filters, because Pagefind writes its filter
@@ -287,7 +295,7 @@ def write_index(
             offered.setdefault(key, set()).update(values)
     manifest = {
         "shards": [f"{number}/" for number in range(len(shards))],
-        "filters": {key: sorted(values) for key, values in offered.items()},
+        "filters": {key: sorted(values, key=_filter_order(key)) for key, values in offered.items()},
         "summary": summaries_of([writer.pairs(shard) for shard in shards]),
     }
     (output / "shards.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")

@@ -205,14 +205,18 @@ def test_every_kind_of_page_has_its_filter_and_the_lines_around_a_document_are_n
     page.goto(base)
     type_query(page, "民主生活会")
     kinds = page.locator(".portal-search__filter[data-filter=kind] option").all_inner_texts()
-    assert set(kinds[1:]) == {*KINDS.values(), OTHER}, kinds
+    assert kinds[1:] == [*KINDS.values(), OTHER], kinds
     # The line of the Word copy stands on every document page; only the guide, which explains it, is found.
     assert [urlparse(url).path for url in search_urls(page, base, "打印或另存为")] == ["/portal/guide/"]
     meeting = "meetings/2021-county-development-reform-bureau/"
     found = [urlparse(url).path for url in search_urls(page, base, "会议情况报告")]
     assert f"/portal/{meeting}meeting-report/" in found, found
+    # The name of a kind of page lists the pages of that kind first, then the others that mention it.
     page.goto(base)
     type_query(page, "整改清单")
+    hrefs = page.locator(".portal-search__link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert hrefs[0].startswith(f"/portal/{meeting}rectification/") and len(hrefs) > 3, hrefs
+    assert len(hrefs) == len(set(hrefs)), hrefs
     page.select_option(".portal-search__filter[data-filter=kind]", "整改清单")
     wait_until_searched(page)
     hrefs = page.locator(".portal-search__link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
