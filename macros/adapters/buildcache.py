@@ -404,12 +404,17 @@ def prune_shards(root: Path) -> None:
 def meeting_hashes(root: Path) -> dict[str, str] | None:
     """Each meeting file's hash, by its path under the root; None when the folder has a problem
     (a cold build reports it)."""
+    from macros.model import datafile
     from macros.model.meeting import meeting_files
 
     paths, errors = meeting_files(root / "data" / "meetings", root)
     if errors:
         return None
-    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+    try:
+        # Read as the loader reads: a file unreadable, vanished or not plain is the cold build's to report.
+        return {path.relative_to(root).as_posix(): datafile.digest(path) for path in paths}
+    except datafile.UnreadableFile:
+        return None
 
 
 def site_manifest(site: Path) -> dict[str, list[int]]:

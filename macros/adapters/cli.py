@@ -17,12 +17,14 @@ import os
 import re
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from macros.adapters import buildcache, runner
+from macros.model import environment
 from macros.model.errors import DataErrors
 from macros.model.meeting import MAX_ID_LENGTH, load_data
 from macros.model.text import cn_date
@@ -59,6 +61,12 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
     old site or the whole new one.
     """
     site = site or root / "site"
+    settings_wrong = environment.problems()
+    if settings_wrong:
+        # Before anything reads them (the build cache's key, MkDocs): the message, not a traceback.
+        print(DataErrors(settings_wrong).report(), file=sys.stderr)
+        print(_not_published(site), file=sys.stderr)
+        return 1
     site.parent.mkdir(parents=True, exist_ok=True)
     with _publishing_lock(site):
         _remove_leftovers(site)
@@ -79,10 +87,7 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
             result = subprocess.run(mkdocs, cwd=root, env=plan.environment(env))
             if result.returncode != 0 or not (fresh / "index.html").is_file():
                 shutil.rmtree(fresh, ignore_errors=True)
-                if os.path.lexists(site):
-                    print(f"生成失败，{site.name}/ 保持原样未被改动。", file=sys.stderr)
-                else:
-                    print(f"生成失败，{site.name}/ 尚未生成。", file=sys.stderr)
+                print(_not_published(site), file=sys.stderr)
                 return result.returncode or 1
             plan.lap("build every page")
         plan.forget()
@@ -98,6 +103,13 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
         for step, seconds in plan.timings.items():
             print(f"  {step}: {seconds:.2f} s", file=sys.stderr)
     return 0
+
+
+def _not_published(site: Path) -> str:
+    """The last line of a build that failed: the published site is as it was."""
+    if os.path.lexists(site):
+        return f"生成失败，{site.name}/ 保持原样未被改动。"
+    return f"生成失败，{site.name}/ 尚未生成。"
 
 
 @contextlib.contextmanager
@@ -182,20 +194,27 @@ def clean_text(root: Path = ROOT, out=sys.stdout) -> int:
     pasted from PDF, Word or web pages) from every meeting file and data/portal.yml, in place.
 
     For files written before the check refused them; every other byte of a file stays as it was.
+    Only plain files are read and rewritten (``datafile``): a link, a pipe or a device named like a
+    meeting file is named and left alone, and a file is replaced in one rename, never written through.
     """
+    from macros.model import datafile
     from macros.model.schema import INVISIBLE_CHARACTERS
     from macros.model.yamlfile import FORBIDDEN_CHARACTERS, YamlFileError, decode
 
     folder = root / "data" / "meetings"
-    paths = sorted(p for p in folder.glob("*.yml") if p.is_file() and not p.is_symlink()) if folder.is_dir() else []
+    paths = sorted(folder.glob("*.yml")) if folder.is_dir() and not folder.is_symlink() else []
     settings = root / "data" / "portal.yml"
-    paths += [settings] if settings.is_file() and not settings.is_symlink() else []
-    changed = 0
+    paths += [settings] if os.path.lexists(settings) else []
+    changed = refused = 0
     for path in paths:
-        raw = path.read_bytes()
         name = path.relative_to(root).as_posix()
         try:
+            raw = datafile.read_bytes(path)
             text = decode(raw, name)
+        except datafile.UnreadableFile as exc:
+            print(f"{name}: {exc.problem}没有改动它。", file=sys.stderr)
+            refused += 1
+            continue
         except YamlFileError as exc:
             print(exc.error, file=sys.stderr)
             continue
@@ -203,11 +222,26 @@ def clean_text(root: Path = ROOT, out=sys.stdout) -> int:
         cleaned = INVISIBLE_CHARACTERS.sub("", FORBIDDEN_CHARACTERS.sub("", text))
         removed = len(text) - len(cleaned)
         if removed:
-            path.write_text(bom + cleaned, encoding="utf-8")
+            _replace_file(path, (bom + cleaned).encode("utf-8"))
             changed += 1
             print(f"{name}：删去 {removed} 个看不见的字符。", file=out)
-    print(f"共检查 {len(paths)} 个文件，改动 {changed} 个。请再运行 make check。", file=out)
-    return 0
+    print(f"共检查 {len(paths) - refused} 个文件，改动 {changed} 个。请再运行 make check。", file=out)
+    return 1 if refused else 0
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file beside ``path`` and rename it over ``path`` (its mode kept): a link
+    or a special file put there meanwhile is replaced, never written through."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        status = os.lstat(path)
+        if stat.S_ISREG(status.st_mode):
+            os.chmod(temporary, stat.S_IMODE(status.st_mode))
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
 
 
 def check(root: Path = ROOT) -> int:

@@ -17,7 +17,7 @@ import os
 import re
 from pathlib import Path
 
-from macros.model import datafile, facts, placeholders, rectification
+from macros.model import datafile, environment, facts, placeholders, rectification
 from macros.model.errors import DataError, DataErrors, visible_line
 from macros.model.schema import (
     Bool,
@@ -380,13 +380,14 @@ def load_settings(path: Path, root: Path) -> Record:
     return settings
 
 
-def load_data(root: Path, only: set[str] | None = None, cache=None) -> tuple[Record, list[Record]]:
+def load_data(root: Path, only: set[str] | None = None, cache=None, environ=None) -> tuple[Record, list[Record]]:
     """Settings and meetings of ``root/data``: every check the build makes on data, and only those.
 
     ``make check`` and the build both call this, so whatever passes the check builds.
-    ``cache``: see ``load_meetings``.
+    ``cache``: see ``load_meetings``. The settings given in the environment (``environ``, the
+    process's when not given) are checked too (``environment.problems``).
     """
-    errors: list[DataError] = []
+    errors: list[DataError] = environment.problems(environ)
     settings = meetings = None
     try:
         settings = load_settings(root / "data" / "portal.yml", root)
