@@ -88,6 +88,14 @@ def _tree_files(folder: Path) -> list[Path]:
     )
 
 
+def _contents(path: Path) -> bytes:
+    """A key input's bytes; a file that cannot be read is a marker (the cold build then reports it)."""
+    try:
+        return path.read_bytes() if path.is_file() else b"\0absent"
+    except OSError as exc:
+        return f"\0unreadable {exc.errno}".encode()
+
+
 def code_key() -> str:
     """What validated meetings depend on besides their file: the portal's code and Python's version."""
     parts = [sys.version.encode(), metadata.version("PyYAML").encode()]
@@ -117,7 +125,7 @@ def key_parts(root: Path, for_files: bool = False) -> dict[str, str]:
         parts = []
         for path in files:
             parts.append(path.relative_to(root).as_posix().encode())
-            parts.append(path.read_bytes() if path.is_file() else b"\0absent")
+            parts.append(_contents(path))
         return _digest(*parts)
 
     def tree(name: str) -> list[Path]:
