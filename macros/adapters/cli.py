@@ -68,6 +68,11 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
         print(_not_published(site), file=sys.stderr)
         return 1
     site.parent.mkdir(parents=True, exist_ok=True)
+    lock_problem = _lock_problem(site)
+    if lock_problem:
+        print(lock_problem, file=sys.stderr)
+        print(_not_published(site), file=sys.stderr)
+        return 1
     with _publishing_lock(site):
         _remove_leftovers(site)
         fresh = _new_version(site)
@@ -110,6 +115,19 @@ def _not_published(site: Path) -> str:
     if os.path.lexists(site):
         return f"生成失败，{site.name}/ 保持原样未被改动。"
     return f"生成失败，{site.name}/ 尚未生成。"
+
+
+def _lock_problem(site: Path) -> str:
+    """Why the build's lock file cannot be taken (it is a folder, or cannot be created), or ""."""
+    lock = site.with_name(f".{site.name}.lock")
+    if os.path.isdir(lock):
+        return f"无法开始生成：{lock.name} 应是一个文件（生成时用它保证同一时间只有一次生成），现在是一个文件夹。请删去这个文件夹（如 rm -r {lock.name}）后重新生成。"
+    try:
+        with open(lock, "a"):
+            pass
+    except OSError as exc:
+        return f"无法开始生成：不能创建锁文件 {lock.name}（错误代码 {exc.errno}）。请检查网站所在文件夹的写入权限和磁盘空间后重新生成。"
+    return ""
 
 
 @contextlib.contextmanager

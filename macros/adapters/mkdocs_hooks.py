@@ -10,6 +10,7 @@ modules (``portal``, ``docx_export``, ``search``) that know nothing of MkDocs.
 from __future__ import annotations
 
 import concurrent.futures
+import errno
 import hashlib
 import html as html_lib
 import logging
@@ -132,6 +133,12 @@ def on_post_build(config):
 def on_build_error(error):
     for task in [*_Forked.running, *_WordCopies.running]:
         task.stop()
+    if isinstance(error, OSError) and error.errno in _DISK_FULL:
+        # In place of MkDocs' traceback; the build folder is removed and the published site kept by the caller.
+        raise Abort("磁盘空间不足，网站没有生成完。请清理网站所在的磁盘（删去不用的文件）后重新生成。")
+
+
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 _ASK_FOR_HELP = "网站没有发布。请再生成一次；仍然出错时，把这段提示发给技术人员。"
