@@ -35,8 +35,8 @@ def define_env(env):
 def on_pre_page_macros(env):
     """Render a hand-written page first and stop the build with a Chinese message if it fails."""
     page = env.page
-    if page.file.generated_by is not None or not env.has_j2(env.markdown):
-        return
+    if page.file.generated_by is not None or (page.meta or {}).get("render_macros") is False or not env.has_j2(env.markdown):
+        return  # what mkdocs-macros does not render either
     try:
         env.env.from_string(env.markdown).render(**{**env.variables, **(page.meta or {})})
     except Exception as exc:  # noqa: BLE001 - any mistake in the page's template is the writer's

@@ -10,6 +10,7 @@ modules (``portal``, ``docx_export``, ``search``) that know nothing of MkDocs.
 from __future__ import annotations
 
 import concurrent.futures
+import datetime as dt
 import errno
 import hashlib
 import html as html_lib
@@ -34,7 +35,7 @@ from macros.adapters import buildcache  # noqa: E402
 from macros.model.errors import DataErrors  # noqa: E402
 from macros.outputs.docx_export import write_docx_from_html  # noqa: E402
 from macros.outputs.error_page import write_error_site  # noqa: E402
-from macros.outputs.portal import Portal, build_date, preview_only  # noqa: E402
+from macros.outputs.portal import Portal, preview_only  # noqa: E402
 from macros.outputs.render import DOCUMENT_KINDS, Renderer, document_kinds, page_uris, word_file_name  # noqa: E402
 from macros.outputs.search import (  # noqa: E402
     PAGES_PER_SHARD, EarlyShards, SearchIndex, SearchIndexError, index_shard_into, shard_key,
@@ -98,7 +99,8 @@ def _show_errors(config, root: Path, errors: DataErrors) -> Portal:
     config["extra"]["portal_docs_dir"] = config["docs_dir"]
     config["docs_dir"] = str(folder)
     config["nav"] = [{"首页": "index.md"}]
-    return Portal(root, [], Renderer(today=build_date()))
+    # The errors may be a PORTAL_TODAY that is not a date: the page of errors needs no date of it.
+    return Portal(root, [], Renderer(today=dt.date.today()))
 
 
 def on_serve(server, config, builder):
