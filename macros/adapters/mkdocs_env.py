@@ -35,7 +35,7 @@ def define_env(env):
 def on_pre_page_macros(env):
     """Render a hand-written page first and stop the build with a Chinese message if it fails."""
     page = env.page
-    if page.file.generated_by is not None or (page.meta or {}).get("render_macros") is False or not env.has_j2(env.markdown):
+    if getattr(page.file, "generated_by", None) is not None or (page.meta or {}).get("render_macros") is False or not env.has_j2(env.markdown):
         return  # what mkdocs-macros does not render either
     try:
         env.env.from_string(env.markdown).render(**{**env.variables, **(page.meta or {})})
@@ -55,9 +55,10 @@ class _ToldOnce(logging.Filter):
         return not (_TOLD and record.getMessage().endswith(tuple(_TOLD)))
 
 
-_BUILD_LOG = logging.getLogger("mkdocs.commands.build")
-if not any(isinstance(known, _ToldOnce) for known in _BUILD_LOG.filters):
-    _BUILD_LOG.addFilter(_ToldOnce())
+for _runner in ("mkdocs", "properdocs"):
+    _build_log = logging.getLogger(f"{_runner}.commands.build")
+    if not any(isinstance(known, _ToldOnce) for known in _build_log.filters):
+        _build_log.addFilter(_ToldOnce())
 
 
 def template_error(exc: Exception, markdown: str, src_uri: str, source_path: str | None) -> DataError:
