@@ -150,7 +150,10 @@ class CountingReads:
                 def fileno(self):
                     return handle.fileno()
 
-                def close(self):
+                def __enter__(self):
+                    return self
+
+                def __exit__(self, *exc_info):
                     handle.close()
 
             return Counted()

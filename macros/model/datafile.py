@@ -15,6 +15,7 @@ read, a disk error) raises ``UnreadableFile`` with what to do, in Chinese, never
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -86,40 +87,32 @@ def too_large(size: int, limit: int) -> str:
     return f"文件过大（{-(-size // 1024)} KB，最多 {limit // 1024} KB）。一次会议的文件不会这么大，请检查是否粘贴了多余的内容。"
 
 
-class _opened:
-    """The file object of a plain file opened safely (see the module's docstring)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.handle = None
-
-    def __enter__(self):
-        problem = not_a_plain_file(self.path)
+@contextlib.contextmanager
+def _opened(path: Path):
+    """The file object of the plain file ``path``, opened safely (see the module's docstring)."""
+    problem = not_a_plain_file(path)
+    if problem:
+        raise UnreadableFile(problem)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except FileNotFoundError:
+        raise UnreadableFile(_VANISHED) from None
+    except OSError as exc:
+        # ELOOP: the file was replaced by a link after it was looked at.
+        status = _lstat_or_none(path)
+        problem = _kind_problem(path, status.st_mode) if status is not None else _VANISHED
+        raise UnreadableFile(problem or _cannot_read(exc)) from None
+    try:
+        problem = _kind_problem(path, os.fstat(descriptor).st_mode)
         if problem:
             raise UnreadableFile(problem)
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-        try:
-            descriptor = os.open(self.path, flags)
-        except FileNotFoundError:
-            raise UnreadableFile(_VANISHED) from None
-        except OSError as exc:
-            # ELOOP: the file was replaced by a link after it was looked at.
-            status = _lstat_or_none(self.path)
-            problem = _kind_problem(self.path, status.st_mode) if status is not None else _VANISHED
-            raise UnreadableFile(problem or _cannot_read(exc)) from None
-        try:
-            problem = _kind_problem(self.path, os.fstat(descriptor).st_mode)
-            if problem:
-                raise UnreadableFile(problem)
-            self.handle = os.fdopen(descriptor, "rb", buffering=0)
-        except BaseException:
-            os.close(descriptor)
-            raise
-        return self.handle
-
-    def __exit__(self, *exc_info):
-        self.handle.close()
-        return False
+        handle = os.fdopen(descriptor, "rb", buffering=0)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with handle:
+        yield handle
 
 
 def _lstat_or_none(path: Path):
