@@ -1,7 +1,8 @@
 """The build's settings given as environment variables, read and checked in one place.
 
 ``PORTAL_TODAY`` (the date the portal is built as of), ``PORTAL_PAGES_PER_SHARD`` (pages per search
-shard) and ``PORTAL_HOME_MEETINGS`` (meetings the home page lists) are documented settings; a value
+shard), ``PORTAL_HOME_MEETINGS`` (meetings the home page lists) and ``PORTAL_SITE_URL`` (the published
+address) are documented settings; a value
 written wrongly is a user's mistake, reported like a data error (the variable, what it says, the form
 it takes) by ``make check`` and before a build starts, never a traceback from deep in the build.
 Each reader takes the environment as an argument (the process's when not given).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import urllib.parse
 from collections.abc import Mapping
 
 from macros.model.errors import DataError
@@ -62,10 +64,29 @@ def count(name: str, default: int, environ: Mapping[str, str] | None = None) -> 
     return int(value) or default
 
 
+def site_url(environ: Mapping[str, str] | None = None) -> str:
+    """PORTAL_SITE_URL, the published address (``mkdocs.yml`` reads it): "" when unset; SettingError
+    unless it is a whole web address (MkDocs would stop with an English message)."""
+    environ = os.environ if environ is None else environ
+    value = environ.get("PORTAL_SITE_URL", "")
+    if not value:
+        return value
+    parts = urllib.parse.urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or value != value.strip():
+        raise SettingError(
+            DataError(_where("PORTAL_SITE_URL"), 0, "", f"“{value}”不是完整的网址。请写成以 http:// 或 https:// 开头的网址，如 PORTAL_SITE_URL=http://intranet/portal/；网站放在服务器根目录时不用设置。")
+        )
+    return value
+
+
 def problems(environ: Mapping[str, str] | None = None) -> list[DataError]:
     """Every environment setting written wrongly (empty when all are right or unset)."""
     found = []
-    checks = [lambda: build_date(environ), *(lambda name=name: count(name, 1, environ) for name in _COUNTS)]
+    checks = [
+        lambda: build_date(environ),
+        *(lambda name=name: count(name, 1, environ) for name in _COUNTS),
+        lambda: site_url(environ),
+    ]
     for check in checks:
         try:
             check()
