@@ -22,7 +22,7 @@ import stat
 from pathlib import Path
 
 MAX_FILE_BYTES = 256 * 1024
-"""The largest data file read: a meeting file is a few KB, the largest real one 20 KB."""
+"""The largest data file read: a meeting file is a few KB."""
 _CHUNK = 64 * 1024
 
 
@@ -68,8 +68,9 @@ def digest(path: Path, limit: int = MAX_FILE_BYTES) -> str:
 
 def leading_lines(path: Path, count: int, limit: int = MAX_FILE_BYTES) -> list[bytes]:
     """The first ``count`` lines of ``path`` (fewer if it has fewer), each without its line feed; [] when
-    the file is not a plain file or cannot be read. Reads no further than the end of line ``count``
-    and never more than ``limit`` bytes: for quoting a line in an error, which must not fail itself."""
+    the file is not a plain file or cannot be read. Reads by chunks of 64 KB up to the one that ends
+    line ``count``, and never more than ``limit`` bytes: for quoting a line in an error, which must not
+    fail itself."""
     try:
         with _opened(path) as handle:
             read = bytearray()
@@ -107,7 +108,7 @@ def _opened(path: Path):
         problem = _kind_problem(path, os.fstat(descriptor).st_mode)
         if problem:
             raise UnreadableFile(problem)
-        handle = os.fdopen(descriptor, "rb", buffering=0)
+        handle = os.fdopen(descriptor, "rb")  # buffered: read(n) returns n bytes unless the file ends first
     except BaseException:
         os.close(descriptor)
         raise
