@@ -361,6 +361,10 @@ def pdf(root: Path = ROOT) -> int:
     if chromium is None:
         print("没有找到 Chromium。请先安装：apt-get install chromium fonts-noto-cjk", file=sys.stderr)
         return 2
+    lock_problem = _lock_problem(site)
+    if lock_problem:
+        print(lock_problem, file=sys.stderr)
+        return 2
     with _publishing_lock(site):
         written = print_pages(site, site / "pdf", chromium)
     print(f"已生成 {len(written)} 个 PDF 文件到 site/pdf/。")
