@@ -34,7 +34,7 @@ def published(tmp_path, monkeypatch) -> tuple[Path, dict[str, bytes]]:
     """A project with a published site, and that site's files."""
     for key, value in ENV.items():
         monkeypatch.setenv(key, value)
-    for name in ("PORTAL_PAGES_PER_SHARD", "PORTAL_HOME_MEETINGS", "PORTAL_CACHE", "PORTAL_SITE_URL"):
+    for name in ("PORTAL_PAGES_PER_SHARD", "PORTAL_CACHE", "PORTAL_SITE_URL"):
         monkeypatch.delenv(name, raising=False)
     project = copy_project(tmp_path / "project")
     assert cli.build(project) == 0
@@ -108,7 +108,7 @@ def test_a_meeting_file_removed_while_the_build_loads_the_data_is_named(publishe
     assert snapshot(project / "site") == before
 
 
-@pytest.mark.parametrize(("name", "value"), [("PORTAL_TODAY", "2023-02-30"), ("PORTAL_PAGES_PER_SHARD", "abc"), ("PORTAL_HOME_MEETINGS", "-1"), ("PORTAL_SITE_URL", "portal")])
+@pytest.mark.parametrize(("name", "value"), [("PORTAL_TODAY", "2023-02-30"), ("PORTAL_PAGES_PER_SHARD", "abc"), ("PORTAL_PAGES_PER_SHARD", "-1"), ("PORTAL_SITE_URL", "portal")])
 def test_a_setting_written_wrongly_stops_the_build_with_its_name(published, name, value):
     project, before = published
     done = build_process(project, **{name: value})

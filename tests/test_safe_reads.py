@@ -41,7 +41,7 @@ HANG_GUARD = 300
 
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
-    for name in ("PORTAL_TODAY", "PORTAL_PAGES_PER_SHARD", "PORTAL_HOME_MEETINGS", "PORTAL_SITE_URL"):
+    for name in ("PORTAL_TODAY", "PORTAL_PAGES_PER_SHARD", "PORTAL_SITE_URL"):
         monkeypatch.delenv(name, raising=False)
     shutil.copytree(ROOT / "data", tmp_path / "project" / "data")
     return tmp_path / "project"
@@ -247,9 +247,9 @@ def test_a_file_removed_between_the_listing_and_the_read_is_named(project, monke
 @pytest.mark.parametrize(("name", "value", "message"), [
     ("PORTAL_TODAY", "2023-13-01", "环境变量 PORTAL_TODAY: “2023-13-01”不是日期。请写成“年-月-日”，如 PORTAL_TODAY=2023-01-03；不设置时按生成当天的日期。"),
     ("PORTAL_TODAY", "2023/1/3", "环境变量 PORTAL_TODAY: “2023/1/3”不是日期。"),
-    ("PORTAL_PAGES_PER_SHARD", "-250", "环境变量 PORTAL_PAGES_PER_SHARD: “-250”不是正整数。搜索索引每一部分的页数请写成一个正整数，如 PORTAL_PAGES_PER_SHARD=250；不设置时用默认值。"),
+    ("PORTAL_PAGES_PER_SHARD", "-250", "环境变量 PORTAL_PAGES_PER_SHARD: “-250”不是正整数。搜索索引每一片的页数请写成一个正整数，如 PORTAL_PAGES_PER_SHARD=250；不设置时用默认值。"),
     ("PORTAL_PAGES_PER_SHARD", "两百", "环境变量 PORTAL_PAGES_PER_SHARD: “两百”不是正整数。"),
-    ("PORTAL_HOME_MEETINGS", "1e3", "环境变量 PORTAL_HOME_MEETINGS: “1e3”不是正整数。首页最多列出的会议数请写成一个正整数"),
+    ("PORTAL_PAGES_PER_SHARD", "0", "环境变量 PORTAL_PAGES_PER_SHARD: “0”不是正整数。"),
     ("PORTAL_SITE_URL", "intranet/portal/", "环境变量 PORTAL_SITE_URL: “intranet/portal/”不是完整的网址。请写成以 http:// 或 https:// 开头的网址"),
 ])
 def test_a_setting_written_wrongly_is_named_with_its_form(project, monkeypatch, capsys, name, value, message):
@@ -263,7 +263,7 @@ def test_a_setting_written_wrongly_is_named_with_its_form(project, monkeypatch, 
 
 
 def test_settings_written_rightly_pass(project, monkeypatch):
-    for name, value in (("PORTAL_TODAY", "2023-01-03"), ("PORTAL_PAGES_PER_SHARD", "250"), ("PORTAL_HOME_MEETINGS", "0"),
+    for name, value in (("PORTAL_TODAY", "2023-01-03"), ("PORTAL_PAGES_PER_SHARD", "250"),
                         ("PORTAL_SITE_URL", "http://10.1.2.3:8080/portal/")):
         monkeypatch.setenv(name, value)
     load_data(project)

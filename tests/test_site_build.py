@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from macros.adapters import cli, runner
-from tests.support import ROOT, copy_project, document_text, html_text, squeeze
+from tests.support import ROOT, START_METHOD, copy_project, document_text, html_text, squeeze
 
 SEED_A = ROOT / "tests" / "golden" / "seeds" / "report-a-county-gov-office-2021.txt"
 
@@ -17,7 +17,7 @@ SEED_A = ROOT / "tests" / "golden" / "seeds" / "report-a-county-gov-office-2021.
 def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         runner.build_command(project / "mkdocs.yml", site),
-        cwd=project, capture_output=True, text=True, env=runner.environment({"PATH": "/usr/bin:/bin", "PORTAL_TODAY": "2023-01-03"}),
+        cwd=project, capture_output=True, text=True, env=runner.environment({"PATH": "/usr/bin:/bin", "PORTAL_TODAY": "2023-01-03", **START_METHOD}),
     )
 
 

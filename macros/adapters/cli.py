@@ -89,7 +89,8 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
         warm = plan.warm_build(fresh, env)
         if not warm:
             mkdocs = runner.build_command(root / "mkdocs.yml", fresh, for_files=for_files)
-            result = subprocess.run(mkdocs, cwd=root, env=plan.environment(env))
+            with plan.asking(fresh):
+                result = subprocess.run(mkdocs, cwd=root, env=env)
             if result.returncode != 0 or not (fresh / "index.html").is_file():
                 shutil.rmtree(fresh, ignore_errors=True)
                 print(_not_published(site), file=sys.stderr)
@@ -392,7 +393,7 @@ def serve(port: int, root: Path = ROOT) -> int:
         # The whole portal: built into site/ as make build does (only what changed), served, rebuilt on each save.
         from macros.adapters import preview
 
-        return preview.serve(root, port=port)
+        return preview.serve(root, build, port=port)
     print(f"预览地址：http://127.0.0.1:{port}/ （只预览会议 {os.environ['PORTAL_ONLY'].strip()} 和首页；保存修改后自动重新生成并刷新；按 Ctrl+C 停止）", flush=True)
     try:
         return subprocess.run(runner.serve_command(root / "mkdocs.yml", port), cwd=root, env=runner.environment()).returncode

@@ -24,7 +24,7 @@ def define_env(env):
     @env.macro
     def meeting_index() -> str:
         """The list of all meetings by year and group, with their progress."""
-        portal = env.conf["extra"]["portal"]
+        portal = env.conf["extra"]["portal_build"].portal
         # Rendered once a build, though the page is rendered twice (checked first, see on_pre_page_macros).
         known = home.get(id(portal))
         if known is None or known[0] is not portal:

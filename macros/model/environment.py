@@ -1,8 +1,7 @@
 """The build's settings given as environment variables, read and checked in one place.
 
 ``PORTAL_TODAY`` (the date the portal is built as of), ``PORTAL_PAGES_PER_SHARD`` (pages per search
-shard), ``PORTAL_HOME_MEETINGS`` (meetings the home page lists) and ``PORTAL_SITE_URL`` (the published
-address) are documented settings; a value
+shard) and ``PORTAL_SITE_URL`` (the published address) are documented settings (README); a value
 written wrongly is a user's mistake, reported like a data error (the variable, what it says, the form
 it takes) by ``make check`` and before a build starts, never a traceback from deep in the build.
 Each reader takes the environment as an argument (the process's when not given).
@@ -19,8 +18,7 @@ from macros.model.errors import DataError
 
 _DATE_FORM = "请写成“年-月-日”，如 PORTAL_TODAY=2023-01-03；不设置时按生成当天的日期"
 _COUNTS = {
-    "PORTAL_PAGES_PER_SHARD": "搜索索引每一部分的页数",
-    "PORTAL_HOME_MEETINGS": "首页最多列出的会议数",
+    "PORTAL_PAGES_PER_SHARD": "搜索索引每一片的页数",
 }
 
 
@@ -51,17 +49,17 @@ def build_date(environ: Mapping[str, str] | None = None) -> dt.date:
 
 
 def count(name: str, default: int, environ: Mapping[str, str] | None = None) -> int:
-    """The positive whole number set in ``name`` (``default`` when unset or 0); SettingError otherwise."""
+    """The positive whole number set in ``name`` (``default`` when unset); SettingError otherwise."""
     environ = os.environ if environ is None else environ
     value = environ.get(name, "").strip()
     if not value:
         return default
-    if not (value.isascii() and value.isdigit()):
+    if not (value.isascii() and value.isdigit() and int(value) > 0):
         what = _COUNTS.get(name, "")
         raise SettingError(
             DataError(_where(name), 0, "", f"“{value}”不是正整数。{what}请写成一个正整数，如 {name}=250；不设置时用默认值。")
         )
-    return int(value) or default
+    return int(value)
 
 
 def site_url(environ: Mapping[str, str] | None = None) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
 from pathlib import Path
 
 import jinja2
@@ -179,8 +178,10 @@ class Renderer:
     """Turns loaded meetings into Markdown pages."""
 
     def __init__(self, template_dir: Path = TEMPLATES, today: dt.date | None = None, lead_days: dict | None = None,
-                 meeting_report_days: int = rectification.DEFAULT_REPORT_DAYS):
+                 meeting_report_days: int = rectification.DEFAULT_REPORT_DAYS, home_meetings: int | None = None):
         self.today = today or dt.date.today()
+        self.home_meetings = home_meetings
+        """At most this many meetings on the home page (None: ``HOME_MEETINGS``)."""
         self.lead_days = lead_days
         self.meeting_report_days = meeting_report_days
         self._checklists: dict = {}
@@ -327,7 +328,7 @@ class Renderer:
 
     def home(self, meetings) -> str:
         """The dashboard: the latest year's summary, then the meetings of the most recent years."""
-        listed, linked = home_years(meetings)
+        listed, linked = home_years(meetings, self.home_meetings)
         # Only the years listed here: the others have pages of their own.
         entries = [(meeting, self.checklist(meeting)) for meeting in meetings if meeting.year in listed]
         latest = [(m, c) for m, c in entries if m.year == listed[0]]
@@ -345,7 +346,7 @@ class Renderer:
     def year_pages(self, meetings, years: set[int] | None = None) -> dict[str, str]:
         """A page for each year the home page does not list (``years/<year>.md``); ``years``: only
         the pages of these years (a warm build renders the years of the meetings it renders)."""
-        _, linked = home_years(meetings)
+        _, linked = home_years(meetings, self.home_meetings)
         pages = {}
         for year in linked:
             if years is not None and year not in years:
@@ -360,14 +361,14 @@ class Renderer:
 HOME_MEETINGS = 200
 """The home page lists whole years, newest first, while they hold at most this many meetings together
 (the latest year always); each older year gets a page of its own. This keeps the home page small
-(about 110 KB at 1,000 meetings) and every meeting two clicks away. PORTAL_HOME_MEETINGS sets another
-limit (the tests use it to have year pages with few meetings)."""
+(about 110 KB at 1,000 meetings) and every meeting two clicks away. ``extra: portal_home_meetings`` in
+mkdocs.yml sets another limit (the tests use it to have year pages with few meetings)."""
 
 
 def home_years(meetings, limit: int | None = None) -> tuple[list[int], list[int]]:
     """The years the home page lists and the years it links to their own page, newest first."""
     if limit is None:
-        limit = int(os.environ.get("PORTAL_HOME_MEETINGS") or HOME_MEETINGS)
+        limit = HOME_MEETINGS
     counts: dict[int, int] = {}
     for meeting in meetings:
         counts[meeting.year] = counts.get(meeting.year, 0) + 1
