@@ -7,7 +7,6 @@ converted page, the end of the build. A failed stage stops the build with its Ch
 
 from __future__ import annotations
 
-import errno
 import functools
 import hashlib
 import html as html_lib
@@ -25,7 +24,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
 from macros.adapters import buildcache  # noqa: E402
-from macros.adapters.pipeline import Build, BuildFailed, Options  # noqa: E402
+from macros.adapters.pipeline import DISK_FULL, Build, BuildFailed, Options, is_disk_full  # noqa: E402
 from macros.model.errors import DataErrors  # noqa: E402
 from macros.outputs.error_page import write_error_site  # noqa: E402
 
@@ -131,11 +130,8 @@ def on_post_build(config):
 def on_build_error(error):
     """A full disk while MkDocs writes the site: the message, in place of MkDocs' traceback (the build
     folder is removed and the published site kept by ``cli.build``)."""
-    if isinstance(error, OSError) and error.errno in _DISK_FULL:
-        raise Abort("磁盘空间不足，网站没有生成完。请清理网站所在的磁盘（删去不用的文件）后重新生成。")
-
-
-_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+    if is_disk_full(error):
+        raise Abort(DISK_FULL)
 
 
 def on_page_context(context, page, config, nav):

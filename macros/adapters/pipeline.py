@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import errno
 import multiprocessing
 import os
 import shutil
@@ -62,10 +63,19 @@ def start_method(environ=os.environ) -> str:
     return chosen
 
 
+DISK_FULL = "磁盘空间不足，网站没有生成完。请清理网站所在的磁盘（删去不用的文件）后重新生成。"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
 def failure(what: str, exc: BaseException) -> BuildFailed:
     """The one way a stage's failure is told: ``what`` names the stage (写 Word 文件, 写搜索索引…)."""
     if isinstance(exc, BuildFailed):
         return exc
+    if is_disk_full(exc):
+        return BuildFailed(DISK_FULL)
     if isinstance(exc, SearchIndexError):
         return BuildFailed(str(exc))
     if isinstance(exc, BrokenProcessPool):
