@@ -75,7 +75,7 @@ def test_home_lists_meetings_by_year_and_group(built):
     assert "data/meetings" not in text
     row = re.search(r"<tr>(?:(?!</tr>).)*县发展和改革局党组.*?</tr>", article(built / "index.html"), re.S).group(0)
     assert squeeze(html_text(row)) == squeeze(
-        "县发展和改革局党组 2023年1月12日 还有 9 天 尚缺 8 项，其中 3 项已逾期 谈心谈话 2023年1月2日（已逾期） 报告 · 议程 · 清单 上年度整改未完成 3 项"
+        "县发展和改革局党组 2023年1月12日 还有 9 天 准备中（尚缺 8 项，其中 3 项已逾期） 谈心谈话 2023年1月2日（已逾期） 报告 · 议程 · 清单 上年度整改未完成 3 项"
     )
 
 

@@ -275,11 +275,10 @@ def check(root: Path = ROOT) -> int:
 
 
 def status(meeting_id: str | None = None, root: Path = ROOT, out=sys.stdout) -> int:
-    """Print each meeting's status, its 下一步 (the same list as the checklist page) and its steps."""
+    """Print each meeting's state (the same word and numbers as the home page), its 下一步 (the same
+    list as the checklist page) and its steps."""
     from macros.outputs.portal import Portal
     from macros.outputs.render import meeting_name
-    from macros.model.rectification import is_held
-    from macros.rules.after_meeting import next_step
     from macros.rules.preparation import countdown, due_text
 
     try:
@@ -297,26 +296,29 @@ def status(meeting_id: str | None = None, root: Path = ROOT, out=sys.stdout) -> 
     renderer = portal.renderer
     for meeting in meetings:
         result = renderer.checklist(meeting)
-        after = next_step(meeting, renderer.today, renderer.meeting_report_days)
-        summary = "已召开" if is_held(meeting) else result.summary
-        print(f"{meeting_name(meeting)}（{meeting.id}）：{summary}（截至{cn_date(result.as_of)}）", file=out)
-        if is_held(meeting):
-            held_on = f"{cn_date(meeting.held.date)}（已召开）"
+        state = renderer.lifecycle(meeting)
+        late = "；有逾期事项" if state.overdue else ""
+        print(f"{meeting_name(meeting)}（{meeting.id}）：{state.label}{late}（截至{cn_date(state.as_of)}）", file=out)
+        if state.held:
+            held_on = f"{cn_date(state.date)}（已召开）"
         else:
-            held_on = cn_date(result.held_on) + f"，{countdown(result.days_to_meeting)}" if result.held_on else "待定"
+            held_on = cn_date(state.date) + f"，{countdown(state.days_to_meeting)}" if state.date else "待定"
         print(f"  会议时间：{held_on}", file=out)
-        if after:
-            due = f"；期限：{due_text(after.due, after.overdue)}" if after.due else ""
-            print(f"  会后：下一步是{after.title}{due}", file=out)
+        action = state.action
+        if action and (state.held or state.stage == "unrecorded"):
+            due = f"；期限：{due_text(action.due, action.overdue)}" if action.due else ""
+            print(f"  会后：下一步是{action.title}{due}", file=out)
         if result.next_steps:
             print("  下一步：", file=out)
         for number, step in enumerate(result.next_steps, 1):
-            what = f"{step.item.label}（{step.item.detail or step.item.status}）"
+            what = f"{step.item.label}（{step.item.detail or step.item.open_word}）"
             print(f"    {number}. {step.step.title}：{what}；办理：{step.actor}；期限：{due_text(step.due, step.overdue)}", file=out)
-        print("  各环节：", file=out)
+        print("  各环节（会议召开时）：" if result.closed else "  各环节：", file=out)
         for step in result.steps:
             due = f"，期限 {due_text(step.due, step.overdue)}" if step.due else ""
-            print(f"    {step.title}：{step.done_count}/{len(step.items)} {step.status}{due}", file=out)
+            print(f"    {step.title}：{step.done_count}/{step.total} {step.status}{due}", file=out)
+        for step, item in result.not_applicable:
+            print(f"    不适用：{step.title}：{item.label}（{item.not_applicable}）", file=out)
         print(file=out)
     return 0
 

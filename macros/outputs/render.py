@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from macros.model import facts, placeholders, rectification
 from macros.rules import after_meeting
+from macros.rules import lifecycle as stages
 from macros.rules import preparation as rules
 from macros.model.text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
 
@@ -249,11 +250,18 @@ class Renderer:
             after_pages=lambda meeting: [(kind, f"{kind}.md") for kind in AFTER_KINDS if has_page(kind, meeting)],
             attendance=rectification.attendance,
             meeting_report_due=lambda meeting: rectification.report_due(meeting, self.meeting_report_days),
-            talks_held=lambda meeting: sum(talk.held for talk in rules.required_talks(meeting)),
-            after_step=lambda meeting: after_meeting.next_step(meeting, self.today, self.meeting_report_days),
-            meeting_state=after_meeting.state,
+            talks_held=self.talks_held,
+            count_text=count_text,
+            lifecycle=self.lifecycle,
+            stage_words=stages.STAGES,
+            overdue_word=stages.OVERDUE,
             after_guide=after_meeting.GUIDE,
         )
+
+    @staticmethod
+    def talks_held(meeting) -> int:
+        """The talks the 四必谈 rule required that were held (the 会议情况报告's 人次)."""
+        return sum(talk.held for talk in rules.required_talks(meeting))
 
     def _render(self, name: str, **context) -> str:
         return self.env.get_template(name).render(**context)
@@ -262,7 +270,14 @@ class Renderer:
         """The meeting's checklist, computed once for all its pages and the home page."""
         key = (meeting.source, meeting.id)
         if key not in self._checklists:
-            self._checklists[key] = rules.checklist(meeting, self.today, self.lead_days)
+            self._checklists[key] = rules.checklist(meeting, self.today, self.lead_days, closed=rectification.is_held(meeting))
+        return self._checklists[key]
+
+    def lifecycle(self, meeting) -> stages.Lifecycle:
+        """The meeting's stage as of the build date: the one answer every page and the terminal show."""
+        key = ("lifecycle", meeting.source, meeting.id)
+        if key not in self._checklists:
+            self._checklists[key] = stages.lifecycle(meeting, self.checklist(meeting), self.today, self.meeting_report_days)
         return self._checklists[key]
 
     def _page_source(self, kind: str, meeting) -> str:
@@ -273,7 +288,8 @@ class Renderer:
         cache = self._raw[1]
         if kind not in cache:
             checklist = self.checklist(meeting)
-            context = dict(meeting=meeting, checklist=checklist, today=self.today, page_title=page_title(kind, meeting),
+            context = dict(meeting=meeting, checklist=checklist, state=self.lifecycle(meeting), today=self.today,
+                           page_title=page_title(kind, meeting),
                            draft=self.is_draft(meeting) if kind == "overview" else False)
             cache[kind] = self._render(f"{kind}.md.j2", **context)
         return cache[kind]
@@ -288,8 +304,9 @@ class Renderer:
         return page
 
     def unfinished(self, meeting) -> bool:
-        """Open checklist items, or placeholders (xx, x月x日, 待定 …) left in the report or the agenda."""
-        if not self.checklist(meeting).ready:
+        """Open checklist items (before the meeting is held), or placeholders (xx, x月x日, 待定 …) left
+        in the report or the agenda."""
+        if self.lifecycle(meeting).preparation_open:
             return True
         return any(self._placeholders(kind, meeting) for kind in ("report", "agenda"))
 
@@ -307,16 +324,22 @@ class Renderer:
     def warnings(self, kind: str, meeting) -> list[str]:
         """What stands between a document and the superior, said on screen only, naming the field to fill."""
         if kind in AFTER_KINDS:
+            warnings = []
+            if kind == "meeting-report" and not self.talks_held(meeting):
+                warnings.append("会议文件中没有谈心谈话记录，报告中的谈心谈话人次无从计算：请在 talks.records 中填写已开展的谈话。")
+            if kind == "meeting-report":
+                warnings += [f"会议文件中{doc}（{field}）填的是 0，报告中写作 xx：请填写实际数目。" for field, doc in zero_counts(meeting)]
             found = self._placeholders(kind, meeting)
-            return [f"{PAGE_TITLES[kind]}中还有未填写的内容：{'、'.join(found)}。"] if found else []
-        checklist = self.checklist(meeting)
-        missing = checklist.total - checklist.done_count
+            if found:
+                warnings.append(f"{PAGE_TITLES[kind]}中还有未填写的内容：{'、'.join(found)}。")
+            return warnings
+        missing = self.lifecycle(meeting).preparation_open
         warnings = []
-        if kind == "report" and rules.cites_readiness(meeting) and not checklist.ready:
+        if kind == "report" and rules.cites_readiness(meeting) and missing:
             warnings.append(
                 f"报告称“{meeting.readiness.statement.rstrip('。')}”，但准备工作清单中还有 {missing} 项未完成，数据不支持这一表述。"
             )
-        elif not checklist.ready:
+        elif missing:
             warnings.append(f"准备工作清单中还有 {missing} 项未完成。")
         if kind in ("report", "agenda"):
             warnings += rules.arrangement_gaps(meeting)
@@ -332,12 +355,13 @@ class Renderer:
         # Only the years listed here: the others have pages of their own.
         entries = [(meeting, self.checklist(meeting)) for meeting in meetings if meeting.year in listed]
         latest = [(m, c) for m, c in entries if m.year == listed[0]]
+        states = [self.lifecycle(m) for m, _ in latest]
         return self._render(
             "home.md.j2",
             entries=entries,
             years=listed,
             linked_years=linked,
-            summary=year_summary(latest),
+            summary=stages.year_summary(states),
             steps=step_summary(latest),
             as_of=self.today,
             prefix="",
@@ -352,10 +376,33 @@ class Renderer:
             if years is not None and year not in years:
                 continue
             entries = [(meeting, self.checklist(meeting)) for meeting in meetings if meeting.year == year]
+            summary = stages.year_summary([self.lifecycle(meeting) for meeting, _ in entries])
             pages[f"years/{year}.md"] = self._render(
-                "year.md.j2", year=year, entries=entries, years=[year], summary=year_summary(entries), as_of=self.today, prefix="../"
+                "year.md.j2", year=year, entries=entries, years=[year], summary=summary,
+                summary_sentence=stages.summary_sentence(summary), as_of=self.today, prefix="../"
             )
         return pages
+
+
+REPORTED_COUNTS = (("opinions.people", "征求意见人次"), ("opinions.items", "意见建议条数"), ("held.criticisms", "批评意见条数"))
+"""The counts the 会议情况报告 prints; a zero among them is not printed but reported as missing."""
+
+
+def count_text(count) -> str:
+    """A count as the 会议情况报告 prints it: as written, but a zero as the placeholder xx (a report
+    never says “0条”: the number is missing, and the page says so)."""
+    return "xx" if getattr(count, "number", None) == 0 else str(count)
+
+
+def zero_counts(meeting) -> list[tuple[str, str]]:
+    """The counts of REPORTED_COUNTS the meeting gives as 0: (field, what it is)."""
+    found = []
+    for field, doc in REPORTED_COUNTS:
+        section, name = field.split(".")
+        record = meeting[section]
+        if record is not None and getattr(record[name], "number", None) == 0:
+            found.append((field, doc))
+    return found
 
 
 HOME_MEETINGS = 200
@@ -377,15 +424,6 @@ def home_years(meetings, limit: int | None = None) -> tuple[list[int], list[int]
         total += counts[year]
         (listed if not listed or (total <= limit and not linked) else linked).append(year)
     return listed, linked
-
-
-def year_summary(entries) -> dict[str, int]:
-    """How many groups; how many held their meeting, are ready for it, are not yet ready, and (of
-    those not ready) have overdue items."""
-    states = [after_meeting.state(meeting, checklist) for meeting, checklist in entries]
-    ready = states.count("ready")
-    held = states.count("held")
-    return {"groups": len(states), "held": held, "ready": ready, "open": len(states) - ready - held, "overdue": states.count("overdue")}
 
 
 def step_summary(entries) -> list[tuple[str, int, int]]:

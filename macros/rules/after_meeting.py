@@ -51,8 +51,3 @@ def next_step(meeting, today: dt.date, report_days: int = rectification.DEFAULT_
     overdue = any(rectification.is_overdue(item, today) for item in open_items)
     return AfterStep("落实整改", "rectification", min(deadlines) if deadlines else None, overdue)
 
-
-def state(meeting, checklist) -> str:
-    """The meeting's state on the dashboard: ``held`` once recorded as held, else its checklist's
-    (``ready``, ``behind`` or ``overdue``)."""
-    return "held" if rectification.is_held(meeting) else checklist.state
