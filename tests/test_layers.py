@@ -30,7 +30,11 @@ MODULES = sorted((ROOT / "macros").glob("*/*.py"))
 
 def test_every_module_is_in_a_layer():
     assert {path.parent.name for path in MODULES} == set(LAYERS)
-    assert sorted(path.name for path in (ROOT / "macros").glob("*.py")) == ["__init__.py"]
+    assert sorted(path.name for path in (ROOT / "macros").glob("*.py")) == ["__init__.py", "__main__.py"]
+
+
+def test_the_command_entry_only_hands_over_to_the_command_line():
+    assert set(imports(ROOT / "macros" / "__main__.py")) == {"sys", "macros.adapters.cli"}
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")

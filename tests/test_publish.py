@@ -23,13 +23,13 @@ BUILD = "import sys; from pathlib import Path; from macros.adapters import cli; 
 KILLED_BUILD = """
 import os, sys
 from pathlib import Path
-from macros.adapters import cli
-swap, when = cli._swap, sys.argv[2]
+from macros.adapters import cli, publishing
+swap, when = publishing._swap, sys.argv[2]
 def killed_swap(link, site):
     if when == "after":
         swap(link, site)
     os._exit(9)
-cli._swap = killed_swap
+publishing._swap = killed_swap
 cli.build(Path(sys.argv[1]))
 """
 
