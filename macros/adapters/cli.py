@@ -132,15 +132,10 @@ def _not_published(site: Path) -> str:
 
 
 def _lock_problem(site: Path) -> str:
-    """Why the build's lock file cannot be taken (it is a folder, or cannot be created), or ""."""
+    """Why the build's lock (``publishing.lock``) cannot be taken: its file is a folder; else ""."""
     lock = site.with_name(f".{site.name}.lock")
     if os.path.isdir(lock):
         return f"无法开始生成：{lock.name} 应是一个文件（生成时用它保证同一时间只有一次生成），现在是一个文件夹。请删去这个文件夹（如 rm -r {lock.name}）后重新生成。"
-    try:
-        with open(lock, "a"):
-            pass
-    except OSError as exc:
-        return f"无法开始生成：不能创建锁文件 {lock.name}（错误代码 {exc.errno}）。请检查网站所在文件夹的写入权限和磁盘空间后重新生成。"
     return ""
 
 
