@@ -6,9 +6,11 @@ the same kinds, made from a real meeting file, and check the limits that guard t
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -104,13 +106,17 @@ def test_a_file_that_cannot_be_read_is_a_data_error(tmp_path, monkeypatch):
     path = tmp_path / "t.yml"
     path.write_text("id: t\n", encoding="utf-8")
 
-    def refuse(self):
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(type(path), "read_bytes", refuse)
+    def refuse(file, *args, **kwargs):
+        if Path(file) == path:
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(yamlfile.YamlFileError) as caught:
         yamlfile.load(path, "data/meetings/t.yml")
-    assert str(caught.value) == "data/meetings/t.yml: 无法读取这个文件（错误代码 13）。请检查文件的读取权限，或重新复制这个文件。"
+    assert str(caught.value) == "data/meetings/t.yml: 没有读取这个文件的权限。请让生成网站的用户可以读取它（如 chmod a+r 加文件名），或重新复制这个文件。"
 
 
 @pytest.mark.parametrize("blank", ['""', '"  "', "　　", "' \u3000 '"])

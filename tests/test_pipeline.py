@@ -99,6 +99,10 @@ def _dies() -> None:
 
 
 def _fails() -> None:
+    raise OSError(5, "Input/output error")
+
+
+def _disk_full() -> None:
     raise OSError(28, "No space left on device")
 
 
@@ -117,7 +121,9 @@ def test_workers_start_without_fork_and_tell_every_failure_the_same_way(method):
     workers = Workers(1, method)
     try:
         assert pipeline.outcome("试验", workers.submit(_method)) == method
-        with pytest.raises(BuildFailed, match="^写 Word 文件时出错：磁盘空间不足，网站没有发布。"):
+        with pytest.raises(BuildFailed, match="^磁盘空间不足，网站没有生成完。"):
+            pipeline.outcome("写 Word 文件", workers.submit(_disk_full))
+        with pytest.raises(BuildFailed, match=r"^写 Word 文件时出错（OSError: \[Errno 5\] Input/output error），网站没有发布"):
             pipeline.outcome("写 Word 文件", workers.submit(_fails))
         with pytest.raises(BuildFailed, match=r"^写搜索索引时出错（ValueError: 坏数据），网站没有发布"):
             pipeline.outcome("写搜索索引", workers.submit(_goes_wrong))

@@ -197,6 +197,14 @@ def _tree_files(folder: Path) -> list[Path]:
     )
 
 
+def _contents(path: Path) -> bytes:
+    """A key input's bytes; a file that cannot be read is a marker (the cold build then reports it)."""
+    try:
+        return path.read_bytes() if path.is_file() else b"\0absent"
+    except OSError as exc:
+        return f"\0unreadable {exc.errno}".encode()
+
+
 def code_key() -> str:
     """What validated meetings depend on besides their file: the portal's code and Python's version."""
     parts = [sys.version.encode(), metadata.version("PyYAML").encode()]
@@ -268,7 +276,7 @@ def key_parts(root: Path, for_files: bool = False, environment: dict[str, str] |
         parts = []
         for path in files:
             parts.append(path.relative_to(root).as_posix().encode())
-            parts.append(path.read_bytes() if path.is_file() else b"\0absent")
+            parts.append(_contents(path))
         return _digest(*parts)
 
     def tree(name: str) -> list[Path]:
@@ -550,14 +558,16 @@ def prune_shards(root: Path) -> None:
 def meeting_hashes(root: Path) -> dict[str, str] | None:
     """Each meeting file's hash, by its path under the root; None when the folder has a problem
     (a cold build reports it)."""
+    from macros.model import datafile
     from macros.model.meeting import meeting_files
 
     paths, errors = meeting_files(root / "data" / "meetings", root)
     if errors:
         return None
     try:
-        return {path.relative_to(root).as_posix(): file_hash(path) for path in paths}
-    except OSError:  # unreadable or gone: the build reports it
+        # Read as the loader reads: a file unreadable, vanished or not plain is the cold build's to report.
+        return {path.relative_to(root).as_posix(): datafile.digest(path) for path in paths}
+    except (datafile.UnreadableFile, OSError):
         return None
 
 

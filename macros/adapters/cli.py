@@ -9,10 +9,12 @@ build leaves the previous site as it was and exits non-zero. Builds run one at a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -24,6 +26,7 @@ from macros.adapters.publishing import lock as _publishing_lock
 from macros.adapters.publishing import new_version as _new_version
 from macros.adapters.publishing import publish as _publish
 from macros.adapters.publishing import remove_leftovers as _remove_leftovers
+from macros.model import environment
 from macros.model.errors import DataErrors
 from macros.model.meeting import MAX_ID_LENGTH, load_data
 from macros.model.text import cn_date
@@ -77,19 +80,30 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
     publishes: a site built while a file changed is not published; it is built again from the new data.
     """
     site = site or root / "site"
+    settings_wrong = environment.problems()
+    if settings_wrong:
+        # Before anything reads them (the build cache's key, MkDocs): the message, not a traceback.
+        print(DataErrors(settings_wrong).report(), file=sys.stderr)
+        print(_not_published(site), file=sys.stderr)
+        return 1
     site.parent.mkdir(parents=True, exist_ok=True)
     env = runner.environment()
     # A published site is always complete: never a focused preview, never without its search index.
     env.pop("PORTAL_ONLY", None)
     env.pop("PORTAL_SEARCH", None)
     try:
-        environment = pipeline.environment_read(root, env)
+        environment_read = pipeline.environment_read(root, env)
     except pipeline.BuildFailed as exc:
         print(f"{exc}网站没有生成，{site.name}/ 保持原样。", file=sys.stderr)
         return 2
+    lock_problem = _lock_problem(site)
+    if lock_problem:
+        print(lock_problem, file=sys.stderr)
+        print(_not_published(site), file=sys.stderr)
+        return 1
     try:
         with _publishing_lock(site):
-            return _build_locked(root, site, env, environment, for_files)
+            return _build_locked(root, site, env, environment_read, for_files)
     except OSError as exc:
         problem = pipeline.file_problem(exc.errno, exc.filename)
         if problem is None:
@@ -163,25 +177,47 @@ def _build_locked(root: Path, site: Path, env: dict, environment: dict, for_file
     return 0
 
 
+def _not_published(site: Path) -> str:
+    """The last line of a build that failed: the published site is as it was."""
+    if os.path.lexists(site):
+        return f"生成失败，{site.name}/ 保持原样未被改动。"
+    return f"生成失败，{site.name}/ 尚未生成。"
+
+
+def _lock_problem(site: Path) -> str:
+    """Why the build's lock (``publishing.lock``) cannot be taken: its file is a folder; else ""."""
+    lock = site.with_name(f".{site.name}.lock")
+    if os.path.isdir(lock):
+        return f"无法开始生成：{lock.name} 应是一个文件（生成时用它保证同一时间只有一次生成），现在是一个文件夹。请删去这个文件夹（如 rm -r {lock.name}）后重新生成。"
+    return ""
+
+
 def clean_text(root: Path = ROOT, out=sys.stdout) -> int:
     """Remove the characters the check refuses (control, zero-width and direction characters, often
     pasted from PDF, Word or web pages) from every meeting file and data/portal.yml, in place.
 
     For files written before the check refused them; every other byte of a file stays as it was.
+    Only plain files are read and rewritten (``datafile``): a link, a pipe or a device named like a
+    meeting file is named and left alone, and a file is replaced in one rename, never written through.
     """
+    from macros.model import datafile
     from macros.model.schema import INVISIBLE_CHARACTERS
     from macros.model.yamlfile import FORBIDDEN_CHARACTERS, YamlFileError, decode
 
     folder = root / "data" / "meetings"
-    paths = sorted(p for p in folder.glob("*.yml") if p.is_file() and not p.is_symlink()) if folder.is_dir() else []
+    paths = sorted(folder.glob("*.yml")) if folder.is_dir() and not folder.is_symlink() else []
     settings = root / "data" / "portal.yml"
-    paths += [settings] if settings.is_file() and not settings.is_symlink() else []
-    changed = 0
+    paths += [settings] if os.path.lexists(settings) else []
+    changed = refused = 0
     for path in paths:
-        raw = path.read_bytes()
         name = path.relative_to(root).as_posix()
         try:
+            raw = datafile.read_bytes(path)
             text = decode(raw, name)
+        except datafile.UnreadableFile as exc:
+            print(f"{name}: {exc.problem}没有改动它。", file=sys.stderr)
+            refused += 1
+            continue
         except YamlFileError as exc:
             print(exc.error, file=sys.stderr)
             continue
@@ -189,11 +225,26 @@ def clean_text(root: Path = ROOT, out=sys.stdout) -> int:
         cleaned = INVISIBLE_CHARACTERS.sub("", FORBIDDEN_CHARACTERS.sub("", text))
         removed = len(text) - len(cleaned)
         if removed:
-            path.write_text(bom + cleaned, encoding="utf-8")
+            _replace_file(path, (bom + cleaned).encode("utf-8"))
             changed += 1
             print(f"{name}：删去 {removed} 个看不见的字符。", file=out)
-    print(f"共检查 {len(paths)} 个文件，改动 {changed} 个。请再运行 {spell('check')}。", file=out)
-    return 0
+    print(f"共检查 {len(paths) - refused} 个文件，改动 {changed} 个。请再运行 {spell('check')}。", file=out)
+    return 1 if refused else 0
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file beside ``path`` and rename it over ``path`` (its mode kept): a link
+    or a special file put there meanwhile is replaced, never written through."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        status = os.lstat(path)
+        if stat.S_ISREG(status.st_mode):
+            os.chmod(temporary, stat.S_IMODE(status.st_mode))
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
 
 
 def check(root: Path = ROOT) -> int:
@@ -322,6 +373,10 @@ def pdf(root: Path = ROOT) -> int:
     chromium = find_chromium()
     if chromium is None:
         print("没有找到 Chromium。请先安装：apt-get install chromium fonts-noto-cjk", file=sys.stderr)
+        return 2
+    lock_problem = _lock_problem(site)
+    if lock_problem:
+        print(lock_problem, file=sys.stderr)
         return 2
     with _publishing_lock(site):
         written = print_pages(site, site / "pdf", chromium)

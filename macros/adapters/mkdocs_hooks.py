@@ -24,7 +24,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
 from macros.adapters import buildcache  # noqa: E402
-from macros.adapters.pipeline import Build, BuildFailed, Options, failure  # noqa: E402
+from macros.adapters.pipeline import DISK_FULL, Build, BuildFailed, Options, failure, is_disk_full  # noqa: E402
 from macros.model.errors import DataErrors  # noqa: E402
 from macros.outputs.error_page import write_error_site  # noqa: E402
 
@@ -128,6 +128,13 @@ def on_env(env, config, files):
 @_stopping
 def on_post_build(config):
     _build(config).finish()
+
+
+def on_build_error(error):
+    """A full disk while MkDocs writes the site: the message, in place of MkDocs' traceback (the build
+    folder is removed and the published site kept by ``cli.build``)."""
+    if is_disk_full(error):
+        raise Abort(DISK_FULL)
 
 
 def on_page_context(context, page, config, nav):

@@ -81,10 +81,19 @@ def file_problem(errno_number: int | None, filename: str | None = None) -> str |
     return None
 
 
+DISK_FULL = "磁盘空间不足，网站没有生成完。请清理网站所在的磁盘（删去不用的文件）后重新生成。"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
 def failure(what: str, exc: BaseException) -> BuildFailed:
     """The one way a stage's failure is told: ``what`` names the stage (写 Word 文件, 写搜索索引…)."""
     if isinstance(exc, BuildFailed):
         return exc
+    if is_disk_full(exc):
+        return BuildFailed(DISK_FULL)
     if isinstance(exc, SearchIndexError):
         return BuildFailed(str(exc))
     if isinstance(exc, OSError) and file_problem(exc.errno, exc.filename):

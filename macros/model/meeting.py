@@ -18,7 +18,7 @@ import os
 import re
 from pathlib import Path
 
-from macros.model import facts, placeholders, rectification
+from macros.model import datafile, environment, facts, placeholders, rectification
 from macros.model.errors import DataError, DataErrors, visible_line
 from macros.model.schema import (
     Bool,
@@ -462,9 +462,6 @@ def load_settings(path: Path, root: Path) -> Record:
     name = _display_name(path, root)
     if not os.path.lexists(path):
         return SETTINGS.convert(Mapping(0), Context(name), "")
-    problem = _not_a_plain_file(path)
-    if problem:
-        raise DataErrors([DataError(name, 0, "", problem)])
     try:
         tree = yamlfile.load(path, name)
     except YamlFileError as exc:
@@ -476,13 +473,14 @@ def load_settings(path: Path, root: Path) -> Record:
     return settings
 
 
-def load_data(root: Path, only: set[str] | None = None, cache=None) -> tuple[Record, list[Record]]:
+def load_data(root: Path, only: set[str] | None = None, cache=None, environ=None) -> tuple[Record, list[Record]]:
     """Settings and meetings of ``root/data``: every check the build makes on data, and only those.
 
     ``make check`` and the build both call this, so whatever passes the check builds.
-    ``cache``: see ``load_meetings``.
+    ``cache``: see ``load_meetings``. The settings given in the environment (``environ``, the
+    process's when not given) are checked too (``environment.problems``).
     """
-    errors: list[DataError] = []
+    errors: list[DataError] = environment.problems(environ)
     settings = meetings = None
     try:
         settings = load_settings(root / "data" / "portal.yml", root)
@@ -499,17 +497,24 @@ def load_data(root: Path, only: set[str] | None = None, cache=None) -> tuple[Rec
 
 def with_quotes(errors: list[DataError], root: Path) -> list[DataError]:
     """The errors, each with the line it points at as written (see ``visible_line``); a file that
-    cannot be read as UTF-8 text, or a line it doesn't have, gives no quote."""
+    cannot be read as UTF-8 text up to that line, or a line it doesn't have, gives no quote.
+
+    Only a plain file is read (``datafile.leading_lines``), up to the last line quoted: an error about
+    a pipe, a device, a link or a file too large reads nothing of it."""
+    wanted: dict[str, int] = {}
+    for error in errors:
+        if error.line > 0:
+            wanted[error.file] = max(wanted.get(error.file, 0), error.line)
     lines: dict[str, list[str] | None] = {}
+    for file, count in wanted.items():
+        read = datafile.leading_lines(root / file, count)
+        try:
+            lines[file] = b"\n".join(read).removeprefix(b"\xef\xbb\xbf").decode("utf-8").split("\n") if read else None
+        except UnicodeDecodeError:
+            lines[file] = None
     quoted = []
     for error in errors:
-        if error.file not in lines:
-            try:
-                raw = (root / error.file).read_bytes()
-                lines[error.file] = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8").split("\n")
-            except (OSError, UnicodeDecodeError):
-                lines[error.file] = None
-        text = lines[error.file]
+        text = lines.get(error.file)
         if text is not None and 0 < error.line <= len(text) and text[error.line - 1].strip():
             error = dataclasses.replace(error, quote=visible_line(text[error.line - 1]))
         quoted.append(error)
@@ -698,7 +703,7 @@ def meeting_files(folder: Path, root: Path) -> tuple[list[Path], list[DataError]
         if any(fnmatch.fnmatchcase(entry.name, pattern) for pattern in IGNORED_FILES):
             continue
         path = Path(entry.path)
-        problem = _not_a_plain_file(path)
+        problem = datafile.not_a_plain_file(path)
         if not problem and not entry.name.endswith(".yml"):
             stem, _, suffix = entry.name.rpartition(".")
             if stem and suffix.lower() in ("yml", "yaml"):
@@ -716,17 +721,6 @@ def meeting_files(folder: Path, root: Path) -> tuple[list[Path], list[DataError]
     return paths, errors
 
 
-def _not_a_plain_file(path: Path) -> str:
-    """Why ``path`` cannot be read as a data file, or "" when it is a plain file."""
-    if path.is_symlink():
-        return f"是一个链接（指向 {os.readlink(path)}），不会被读取。请把文件本身放在这里，不要用链接或快捷方式。"
-    if path.is_dir():
-        return "是一个文件夹，不是文件。请把它移出 data/ 或改用别的名称。"
-    if not path.is_file():
-        return "不是普通文件。请删去它。"
-    return ""
-
-
 def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None = None, cache=None) -> list[Record]:
     """Load every meeting under ``folder``; raise DataErrors with all problems of all files.
 
@@ -741,17 +735,19 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
     paths, errors = meeting_files(folder, root)
     def load_one(path: Path) -> None:
         name = _display_name(path, root)
-        data = path.read_bytes() if cache is not None else b""
-        meeting = cache.lookup(name, data) if cache is not None else None
+        try:
+            # Read once: the cache's key and the parsed meeting are the same bytes.
+            data = yamlfile.read(path, name)
+            meeting = cache.lookup(name, data) if cache is not None else None
+            if meeting is None:
+                tree = yamlfile.parse(yamlfile.decode(data, name), name)
+        except YamlFileError as exc:
+            errors.append(exc.error)
+            return
         if meeting is None:
-            try:
-                tree = yamlfile.load(path, name)
-            except YamlFileError as exc:
-                errors.append(exc.error)
-                return
             meeting, file_errors = convert(tree, name)
             errors.extend(file_errors)
-            if cache is not None and meeting is not None and not file_errors and path.read_bytes() == data:
+            if cache is not None and meeting is not None and not file_errors:
                 cache.store(name, data, meeting)
         if meeting is not None:
             meetings.append(meeting)
@@ -767,6 +763,8 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
                 load_one(path)
     first_seen: dict[str, Record] = {}
     for meeting in meetings:
+        if meeting.id is None:
+            continue  # missing or invalid: already reported for its own file
         if meeting.id in first_seen:
             errors.append(DataError(meeting.source, meeting.line_of("id"), "id", f"编号“{meeting.id}”已在 {first_seen[meeting.id].source} 中使用。"))
         first_seen.setdefault(meeting.id, meeting)
@@ -822,8 +820,8 @@ def _previous_files(paths: list[Path], meetings: list[Record], only: set[str]) -
         if not wanted:
             continue
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
+            text = datafile.read_bytes(path).decode("utf-8-sig")
+        except (datafile.UnreadableFile, UnicodeDecodeError):
             continue
         if any(group in text and re.search(rf"(?m)^year:\s*{year}\b", text) for group, year in wanted):
             found.append(path)

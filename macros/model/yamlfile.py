@@ -17,11 +17,12 @@ from pathlib import Path
 
 import yaml
 
+from macros.model import datafile
 from macros.model.errors import DataError
 
 MAX_NODES = 50_000
 MAX_DEPTH = 40
-MAX_FILE_BYTES = 256 * 1024
+MAX_FILE_BYTES = datafile.MAX_FILE_BYTES
 MAX_EXPANDED_CHARS = 1_000_000
 _PLAIN_NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -119,19 +120,19 @@ def _looks_like_gbk(raw: bytes) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
+def read(path: Path, name: str | None = None) -> bytes:
+    """The bytes of one data file, read safely (``datafile.read_bytes``: a plain file, no link, at most
+    MAX_FILE_BYTES); raise YamlFileError naming the file when it is not read."""
+    try:
+        return datafile.read_bytes(path, MAX_FILE_BYTES)
+    except datafile.UnreadableFile as exc:
+        raise YamlFileError(DataError(name or str(path), 0, "", exc.problem)) from None
+
+
 def load(path: Path, name: str | None = None) -> Node:
     """Read one YAML file; raise YamlFileError naming file and line when it cannot be read."""
     name = name or str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise YamlFileError(
-                DataError(name, 0, "", f"文件过大（{-(-size // 1024)} KB，最多 {MAX_FILE_BYTES // 1024} KB）。一次会议的文件不会这么大，请检查是否粘贴了多余的内容。")
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise YamlFileError(DataError(name, 0, "", f"无法读取这个文件（错误代码 {exc.errno}）。请检查文件的读取权限，或重新复制这个文件。")) from None
-    return parse(decode(raw, name), name)
+    return parse(decode(read(path, name), name), name)
 
 
 def parse(text: str, name: str) -> Node:

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from macros.model import environment
 from macros.model.errors import DataError, DataErrors
 from macros.model.meeting import DEFAULT_LEAD_DAYS, load_data
 from macros.outputs.docx_export import Properties
@@ -23,9 +24,9 @@ from macros.outputs.typeset import download_name
 
 
 def build_date() -> dt.date:
-    """Today, or PORTAL_TODAY (YYYY-MM-DD) so that a build can be reproduced."""
-    fixed = os.environ.get("PORTAL_TODAY")
-    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+    """Today, or PORTAL_TODAY (YYYY-MM-DD) so that a build can be reproduced (``environment.build_date``:
+    a value that is not a date is a SettingError, which ``load_data`` reports as a data error first)."""
+    return environment.build_date()
 
 
 @dataclass
