@@ -1,0 +1,82 @@
+"""The meeting's page kinds in one table: what each is called, which template makes it, when a meeting
+has it, and whether it is a document (printed in the official layout, copied to Word, marked as a draft).
+
+Every path that lists a meeting's pages reads this table: the pages made (``render.meeting_pages``),
+the Word copies (``mkdocs_hooks``), the PDFs (``make pdf``), the meeting's menu and the crumbs above
+each page, the overview's list of documents and the search label. A new kind is one row here, one
+template ``<key>.md.j2`` and, where it depends on data, one rule for ``when``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from macros.model import rectification
+
+@dataclass(frozen=True)
+class PageKind:
+    """One kind of page a meeting may have (``meetings/<id>/<key>/``)."""
+
+    key: str
+    title: str
+    """The page's name in the menu, the crumbs and the overview (准备工作情况报告, 会议方案 …)."""
+    summary: str = ""
+    """What the overview says of it when the template gives nothing more particular."""
+    document: bool = True
+    """Printed in the official layout, with a Word copy and the draft mark rules."""
+    draft: str = "own"
+    """When a document prints as a draft: ``preparation`` while the preparation is unfinished (the
+    readiness report, agenda and checklist); ``own`` while its own text leaves something to fill in
+    (x, 待定, 【待补】)."""
+    to_superior: bool = False
+    """Sent to the superior: its screen warning reads 尚不能上报 rather than 尚未定稿."""
+    search_label: str = "其他"
+    """The kind of page as search results and their filter name it."""
+    when: Callable[[object], bool] | None = None
+    """Whether a meeting has this page (None: every meeting has it)."""
+
+    @property
+    def template(self) -> str:
+        return f"{self.key}.md.j2"
+
+    @property
+    def page(self) -> str:
+        """The page's source beside the meeting's others: index.md for the overview, else <key>.md."""
+        return "index.md" if self.key == "overview" else f"{self.key}.md"
+
+    def applies(self, meeting) -> bool:
+        return self.when is None or bool(self.when(meeting))
+
+
+KINDS: tuple[PageKind, ...] = (
+    PageKind("overview", "概况", document=False),
+    PageKind("report", "准备工作情况报告", draft="preparation", to_superior=True, search_label="报告"),
+    PageKind("agenda", "会议议程", "第二项议程按排序逐人展开", draft="preparation", search_label="议程"),
+    PageKind("checklist", "准备工作清单", "各环节完成情况和尚缺事项", draft="preparation", search_label="清单"),
+    PageKind("rectification", "整改清单", search_label="其他", when=rectification.has_list),
+    PageKind("meeting-report", "会议情况报告", to_superior=True, search_label="报告", when=rectification.is_held),
+)
+"""Every page kind, in the order of the menu and the overview."""
+
+BY_KEY = {kind.key: kind for kind in KINDS}
+
+
+def kind(key: str) -> PageKind:
+    return BY_KEY[key]
+
+
+def kinds_of(meeting) -> list[PageKind]:
+    """The pages this meeting has, in menu order."""
+    return [kind for kind in KINDS if kind.applies(meeting)]
+
+
+def documents_of(meeting) -> list[PageKind]:
+    """The documents this meeting has (each printed and copied to Word), in menu order."""
+    return [kind for kind in kinds_of(meeting) if kind.document]
+
+
+def search_label(key: str) -> str:
+    """The search label of a page kind; a page of no meeting (home, guide) is 其他."""
+    found = BY_KEY.get(key)
+    return found.search_label if found else "其他"
