@@ -17,7 +17,7 @@ import os
 import re
 from pathlib import Path
 
-from macros.model import facts, placeholders, rectification
+from macros.model import facts, placeholders, rectification, years
 from macros.model.errors import DataError, DataErrors, visible_line
 from macros.model.schema import (
     Bool,
@@ -215,6 +215,21 @@ MEETING = Obj(
             required=True,
         ),
         "supervisor": Field(Text(), "上级督导组或指导组，如“市委督导组”"),
+        "notice_year": Field(Int(2000, 2100), "采用哪一年度的通知文件（data/years/年度.yml）；不填时按 year"),
+        "case_study": Field(Bool(), "是否开展反面典型案例剖析；不填时按年度通知文件"),
+        "period": Field(
+            Obj({"start": Field(Date(), "最早召开日期", required=True), "end": Field(Date(), "最晚召开日期", required=True)}),
+            "通知规定的召开时间；不填时按年度通知文件",
+        ),
+        "approval": Field(
+            Obj(
+                {
+                    "by": Field(Text(), "同意的上级，如“县委组织部”", required=True),
+                    "date": Field(Date(), "同意的日期"),
+                }
+            ),
+            "会议不在通知规定的时间内召开时，上级同意的记录",
+        ),
         "basis": Field(List(NOTICE), "依据的上级通知"),
         "inspection": Field(
             Obj(
@@ -643,6 +658,10 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
             errors.append(DataError(meeting.source, meeting.line_of("id"), "id", f"编号“{meeting.id}”已在 {first_seen[meeting.id].source} 中使用。"))
         first_seen.setdefault(meeting.id, meeting)
     errors.extend(rectification.link_years(meetings, complete=only is None))
+    try:
+        errors.extend(years.link_years(meetings, years.load_years(root)))
+    except DataErrors as exc:
+        errors.extend(exc.errors)
     if errors:
         raise DataErrors(errors)
     meetings.sort(key=lambda m: (-m.year, m.group.name, m.id))

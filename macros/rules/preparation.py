@@ -19,6 +19,7 @@ from macros.model import placeholders
 from macros.model.facts import secretary
 from macros.model.meeting import DEFAULT_LEAD_DAYS, MATERIAL_STATUSES, STEP_TITLES
 from macros.model.text import cn_date
+from macros.rules import notice
 
 
 OFFICE = "办公室"
@@ -370,15 +371,15 @@ def _report(meeting) -> Step:
     arrangement = meeting.arrangement
     if arrangement is None:
         return Step("report", STEP_TITLES["report"], [Item("提出会议安排", False, "会议时间、地点、参加人员待定")])
-    return Step(
-        "report",
-        STEP_TITLES["report"],
-        [
-            Item("确定会议时间", arrangement.date is not None, cn_date(arrangement.date) or "待定"),
-            Item("确定会议地点", bool(arrangement.place), arrangement.place or "待定"),
-            Item("确定参加人员", bool(arrangement.attendees), f"{len(arrangement.attendees)}类" if arrangement.attendees else "待定"),
-        ],
-    )
+    items = [
+        Item("确定会议时间", arrangement.date is not None, cn_date(arrangement.date) or "待定"),
+        Item("确定会议地点", bool(arrangement.place), arrangement.place or "待定"),
+        Item("确定参加人员", bool(arrangement.attendees), f"{len(arrangement.attendees)}类" if arrangement.attendees else "待定"),
+    ]
+    period = notice.period_item(meeting)
+    if period:
+        items.append(Item(*period))
+    return Step("report", STEP_TITLES["report"], items)
 
 
 def cites_readiness(meeting) -> bool:
