@@ -176,6 +176,47 @@ TALK = Obj(
         "branch": Field(Text(), "谈话对象：所在党支部（与党员代表谈）"),
         "date": Field(Date(rough=True), "谈话日期；未定时写 x月x日"),
         "form": Field(Suggested(*TALK_FORMS), "谈话方式，如“一对一”“面对面”“重点谈”", default="一对一"),
+        "place": Field(Text(), "谈话地点"),
+        "recorder": Field(Text(), "记录人"),
+        "summary": Field(Text(), "主要内容：双方谈到的问题"),
+        "suggestions": Field(Text(), "意见建议"),
+    }
+)
+
+OPINION_WAYS = ("征求意见表", "座谈会", "个别访谈", "意见箱", "走访")
+OPINION = Obj(
+    {
+        "text": Field(Text(), "意见建议，照原话或归纳后的内容", required=True),
+        "member": Field(Text(), "针对的班子成员；对班子的意见不填"),
+        "aspect": Field(Text(), "所属方面，如年度通知中的某一方面"),
+        "way": Field(Suggested(*OPINION_WAYS), "征求方式，如“征求意见表”“座谈会”“个别访谈”“意见箱”"),
+        "unit": Field(Text(), "提出意见的单位或群体"),
+    }
+)
+
+REACH = Obj(
+    {
+        "count": Field(CountType(), "数目，未统计时写 x", required=True),
+        "unit": Field(Text(), "量词，如“个”“名”“人次”", default="个"),
+        "what": Field(Text(), "对象，如“乡镇街道”“主要县直单位”“干部”“调研小组”", required=True),
+    }
+)
+
+FEEDBACK = Obj(
+    {
+        "member": Field(Text(), "已收到意见反馈的班子成员", required=True),
+        "date": Field(Date(rough=True), "反馈日期"),
+    }
+)
+
+PLAN = Obj(
+    {
+        "issued_on": Field(Date(), "会议方案的印发日期"),
+        "requirements": Field(List(Text()), "工作要求，每条一行"),
+        "leads": Field(
+            Obj({key: Field(Text(), f"“{title}”的责任人或牵头部门") for key, title in STEP_TITLES.items()}),
+            "时间安排表中各环节的责任人或牵头部门；不填时按通常分工",
+        ),
     }
 )
 
@@ -275,6 +316,12 @@ MEETING = Obj(
                     "aspects": Field(CountType(), "意见建议涉及的方面数"),
                     "items": Field(CountType(), "意见建议条数"),
                     "assigned": Field(Bool(), "是否已分解到每位班子成员", default=False),
+                    "reach": Field(List(REACH), "征求意见覆盖的范围，逐项写数目，如“12个乡镇街道”“160名干部”"),
+                    "issued_on": Field(Date(), "征求意见函的印发日期"),
+                    "deadline": Field(Date(), "意见建议的反馈截止日期"),
+                    "return_to": Field(Text(), "意见建议反馈至何处，如“县发展和改革局办公室（电话：xxxxxxx）”"),
+                    "records": Field(List(OPINION), "征求到的意见建议，逐条填写（可不填，只填条数）"),
+                    "fed_back": Field(List(FEEDBACK), "已向本人反馈意见的班子成员"),
                 }
             ),
             "征求意见",
@@ -316,10 +363,12 @@ MEETING = Obj(
                     "attendees_pending": Field(Text(), "参加人员待定的原因"),
                     "supervisor_remarks": Field(Text(), "督导组在第三项议程中的发言", default="作重要讲话"),
                     "closing_focus": Field(Text(), "书记表态发言的内容", default="抓好整改工作和班子建设"),
+                    "recorder": Field(Text(), "会议记录人，如“办公室主任xxx”"),
                 }
             ),
             "会议安排（会议时间、地点、参加人员、议程）",
         ),
+        "plan": Field(PLAN, "会议方案"),
         "deadlines": Field(
             Obj({key: Field(Date(), f"“{title}”的完成期限") for key, title in STEP_TITLES.items()}),
             "各环节的完成期限；不填时按会议日期倒推",
@@ -484,6 +533,8 @@ def _cross_check(meeting: Record, ctx: Context) -> None:
             ctx.error(talk.line_of("branch"), f"{path}.branch", f"{member.name}所在党支部是“{member.branch or '未填写'}”，不是“{talk.branch}”。")
         _not_after_meeting(meeting, talk, ctx, path)
 
+    _check_opinions(meeting, by_name, ctx)
+
     materials = meeting.materials
     seen: set[str] = set()
     for index, item in enumerate(materials.members if materials else []):
@@ -505,6 +556,34 @@ def _cross_check(meeting: Record, ctx: Context) -> None:
         if held_on and due and due > held_on:
             ctx.error(meeting.deadlines.line_of(key), f"deadlines.{key}", f"“{title}”的期限 {due} 晚于会议日期 {held_on}。各环节应在开会前完成，请改到会议日期之前。")
     _check_cited_facts(meeting, ctx)
+
+
+def _check_opinions(meeting: Record, by_name: dict, ctx: Context) -> None:
+    """Opinions name members of the group; their number agrees with the count given; the call, the
+    feedback and the plan are dated before the meeting."""
+    opinions = meeting.opinions
+    for index, opinion in enumerate(opinions.records):
+        if opinion.member:
+            ctx.known_member(opinion, "member", by_name, f"opinions.records[{index}]")
+    given = opinions.items
+    if opinions.records and given is not None and given.known and given.number != len(opinions.records):
+        ctx.error(opinions.line_of("items"), "opinions.items",
+                  f"意见建议条数写的是 {given}，但逐条填写的意见建议有 {len(opinions.records)} 条。请改成一致，或删去 items（按逐条填写的计数）。")
+    seen: set[str] = set()
+    for index, entry in enumerate(opinions.fed_back):
+        path = f"opinions.fed_back[{index}]"
+        ctx.known_member(entry, "member", by_name, path)
+        if entry.member in seen:
+            ctx.error(entry.line_of("member"), f"{path}.member", f"{entry.member}的意见反馈填了两次。请只保留一条。")
+        seen.add(entry.member)
+        _not_after_meeting(meeting, entry, ctx, path)
+    for record, key, path, what in ((opinions, "issued_on", "opinions.issued_on", "征求意见函的印发日期"),
+                                    (opinions, "deadline", "opinions.deadline", "意见建议的反馈截止日期"),
+                                    (meeting.plan, "issued_on", "plan.issued_on", "会议方案的印发日期")):
+        held_on = meeting.arrangement.date if meeting.arrangement else None
+        date = record[key] if record else None
+        if held_on and date and date > held_on:
+            ctx.error(record.line_of(key), path, f"{what} {date} 晚于会议日期 {held_on}。会前各环节应在开会前完成，请核对。")
 
 
 def _check_cited_facts(meeting: Record, ctx: Context) -> None:

@@ -35,6 +35,8 @@ class PageKind:
     """The kind of page as search results and their filter name it."""
     when: Callable[[object], bool] | None = None
     """Whether a meeting has this page (None: every meeting has it)."""
+    needs_aspects: bool = False
+    """Organised under the year's aspects: without them its screen warning names the year file to add."""
 
     @property
     def template(self) -> str:
@@ -49,11 +51,19 @@ class PageKind:
         return self.when is None or bool(self.when(meeting))
 
 
+def _has_opinion_records(meeting) -> bool:
+    return bool(meeting.opinions.records)
+
+
 KINDS: tuple[PageKind, ...] = (
     PageKind("overview", "概况", document=False),
     PageKind("report", "准备工作情况报告", draft="preparation", to_superior=True, search_label="报告"),
     PageKind("agenda", "会议议程", "第二项议程按排序逐人展开", draft="preparation", search_label="议程"),
     PageKind("checklist", "准备工作清单", "各环节完成情况和尚缺事项", draft="preparation", search_label="清单"),
+    PageKind("plan", "会议方案", "会议主题、参会人员、会前准备和时间安排、议程、会后工作", search_label="方案"),
+    PageKind("opinions-form", "征求意见函和征求意见表", "征求意见函和按年度方面列出的空白征求意见表", needs_aspects=True, search_label="征求意见"),
+    PageKind("feedback", "意见反馈表", "征求到的意见建议，按班子和班子成员分列", search_label="征求意见", when=_has_opinion_records),
+    PageKind("talk-records", "谈心谈话记录表", "每次必谈一张记录表，已谈的填入记录", search_label="谈心谈话"),
     PageKind("rectification", "整改清单", search_label="其他", when=rectification.has_list),
     PageKind("meeting-report", "会议情况报告", to_superior=True, search_label="报告", when=rectification.is_held),
 )

@@ -18,7 +18,9 @@ from markupsafe import Markup
 
 from macros.model import facts, placeholders, rectification
 from macros.outputs.kinds import BY_KEY, KINDS, documents_of, kinds_of
-from macros.rules import after_meeting
+from macros.model import years
+from macros.rules import after_meeting, documents
+from macros.rules import notice as notice_rules
 from macros.rules import preparation as rules
 from macros.model.text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
 
@@ -248,6 +250,14 @@ class Renderer:
             overdue_count=lambda meeting: sum(rectification.is_overdue(item, self.today) for item in meeting.rectification),
             is_held=rectification.is_held,
             meeting_kinds=kinds_of,
+            notice=years.notice,
+            gap=notice_rules.GAP,
+            timetable=documents.timetable,
+            talk_sheets=documents.talk_sheets,
+            opinions_by_member=documents.opinions_by_member,
+            fed_back_on=documents.fed_back_on,
+            quorum_text=documents.quorum_text,
+            meeting_report_days=self.meeting_report_days,
             meeting_documents=documents_of,
             document_summary=self.document_summary,
             attendance=rectification.attendance,
@@ -330,7 +340,9 @@ class Renderer:
         """What stands between a document and the superior, said on screen only, naming the field to fill."""
         if BY_KEY[kind].draft != "preparation":
             found = self._placeholders(kind, meeting)
-            return [f"{PAGE_TITLES[kind]}中还有未填写的内容：{'、'.join(found)}。"] if found else []
+            warnings = [f"{PAGE_TITLES[kind]}中还有未填写的内容：{'、'.join(found)}。"] if found else []
+            missing = notice_rules.missing_year_file(meeting) if BY_KEY[kind].needs_aspects else ""
+            return warnings + [missing] if missing else warnings
         checklist = self.checklist(meeting)
         missing = checklist.total - checklist.done_count
         warnings = []
