@@ -528,9 +528,9 @@ def _cross_check(meeting: Record, ctx: Context) -> None:
             if other is not None and other is member:
                 ctx.error(talk.line_of("with"), f"{path}.with", "谈话双方是同一个人。")
         elif member is not None and talk.unit and talk.unit not in member.units:
-            ctx.error(talk.line_of("unit"), f"{path}.unit", f"“{talk.unit}”不是{member.name}的分管单位（{_listing(member.units)}）。")
+            ctx.error(talk.line_of("unit"), f"{path}.unit", f"“{talk.unit}”不是{member.name}的分管单位（{_listing(member.units)}），谈话计划中没有这次谈话。请核对谈话人和单位，或在 group.members 中为{member.name}添加这个分管单位。")
         elif member is not None and talk.branch and talk.branch != member.branch:
-            ctx.error(talk.line_of("branch"), f"{path}.branch", f"{member.name}所在党支部是“{member.branch or '未填写'}”，不是“{talk.branch}”。")
+            ctx.error(talk.line_of("branch"), f"{path}.branch", f"{member.name}所在党支部是“{member.branch or '未填写'}”，不是“{talk.branch}”，谈话计划中没有这次谈话。请核对谈话人和党支部。")
         _not_after_meeting(meeting, talk, ctx, path)
 
     _check_opinions(meeting, by_name, ctx)

@@ -1,0 +1,129 @@
+"""The documents before and on the day of the meeting (会议方案, 征求意见函和征求意见表, 意见反馈表,
+谈心谈话记录表 …): golden printed text for every sample meeting, their Word copies, the draft mark, and
+that each follows the facts it is made of. Regenerate goldens with UPDATE_GOLDEN=1 and review the diff."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+from docx.shared import Mm
+
+from macros.model import facts
+from macros.outputs import kinds
+from macros.outputs.docx_export import report_docx
+from macros.outputs.render import DRAFT_MARK, Renderer, has_page
+from tests.support import DATA, TODAY, load, renderer
+from tests.test_golden_pages import GOLDEN, _check, printed_text
+
+NEW_KINDS = ("plan", "opinions-form", "feedback", "talk-records")
+PRINTED = [(path.stem, kind) for path in sorted(DATA.glob("*.yml")) for kind in NEW_KINDS]
+
+
+@pytest.mark.parametrize("meeting_id, kind", PRINTED)
+def test_printed_text_matches_golden(meeting_id, kind):
+    meeting = load()[meeting_id]
+    if not has_page(kind, meeting):
+        pytest.skip(f"{meeting_id} has no {kind} page")
+    _check(GOLDEN / f"{meeting_id}.{kind}.printed.txt", printed_text(renderer().page(kind, meeting)))
+
+
+def test_every_sample_meeting_has_the_documents_before_the_meeting_and_one_has_feedback():
+    meetings = load().values()
+    for kind in ("plan", "opinions-form", "talk-records"):
+        assert all(has_page(kind, meeting) for meeting in meetings)
+    assert [meeting.id for meeting in meetings if has_page("feedback", meeting)] == ["2023-county-audit-bureau"]
+
+
+@pytest.mark.parametrize("kind", ["plan", "opinions-form", "feedback", "talk-records"])
+def test_word_copy_has_the_official_page_setup(kind):
+    page = renderer().page(kind, load()["2023-county-audit-bureau"])
+    section = Document(io.BytesIO(report_docx(page))).sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(0.1) and abs(section.top_margin - Mm(37)) < Mm(0.1)
+    assert abs(section.left_margin - Mm(28)) < Mm(0.1) and abs(section.right_margin - Mm(26)) < Mm(0.1)
+
+
+def test_a_document_with_something_left_to_fill_prints_as_a_draft_and_says_what_on_screen():
+    meetings = load()
+    # The 2022 meeting gives no deadline for the call for opinions: its letter shows 【待补】.
+    page = renderer().page("opinions-form", meetings["2022-county-development-reform-bureau"])
+    assert printed_text(page).startswith(DRAFT_MARK + "\n")
+    assert "征求意见函和征求意见表中还有未填写的内容：【待补】。" in page
+    finished = renderer().page("opinions-form", meetings["2023-county-audit-bureau"])
+    assert not printed_text(finished).startswith(DRAFT_MARK) and "【待补】" not in finished
+
+
+def test_changing_one_opinions_target_changes_the_members_sheet_and_the_counts():
+    meeting = load()["2023-county-audit-bureau"]
+    opinion = meeting.opinions.records[0]
+    assert opinion.member is None
+    before = renderer().page("feedback", meeting)
+    counts = (facts.read(meeting, "opinions.group_items"), facts.read(meeting, "opinions.member_items"))
+    assert counts == ("3", "9")
+    opinion["member"] = "郑国栋"
+    after = renderer().page("feedback", meeting)
+    assert (facts.read(meeting, "opinions.group_items"), facts.read(meeting, "opinions.member_items")) == ("2", "10")
+    section = after.split("对郑国栋同志")[1]
+    assert opinion.text in section and opinion.text not in before.split("对郑国栋同志")[1]
+    assert facts.read(meeting, "opinions.items") == "12"
+
+
+def test_the_opinion_count_comes_from_the_opinions_written_out():
+    meeting = load()["2023-county-audit-bureau"]
+    meeting.opinions.records.pop()
+    assert facts.read(meeting, "opinions.items") == "11"
+    step = Renderer(today=TODAY).checklist(meeting).steps[1]
+    assert "3个方面11条" in [item.detail for item in step.items]
+
+
+def test_the_checklist_names_members_not_yet_given_their_feedback():
+    meeting = load()["2023-county-audit-bureau"]
+    meeting.opinions.fed_back.pop()
+    step = Renderer(today=TODAY).checklist(meeting).steps[1]
+    assert [item.label for item in step.items if not item.done] == ["向郑国栋反馈意见"]
+
+
+def test_talk_sheets_one_per_required_talk_with_the_recorded_facts():
+    meeting = load()["2023-county-audit-bureau"]
+    page = renderer().page("talk-records", meeting)
+    assert page.count('<div class="portal-sheet"') == 9
+    first = page.split('<div class="portal-sheet"')[1]
+    assert "局党组书记办公室" in first and "办公室主任孙立" in first and "书记与班子成员" in first
+    # A talk not yet held: the sheet names the deadline and leaves the rest to fill in by hand.
+    later = load()["2022-county-development-reform-bureau"]
+    sheets = renderer().page("talk-records", later).split('<div class="portal-sheet"')[1:]
+    assert any("（应于" in sheet for sheet in sheets)
+
+
+def test_changing_the_years_aspects_changes_the_forms_rows():
+    meeting = load()["2023-county-audit-bureau"]
+    year = meeting["year_notice"]
+    assert "| 廉洁自律 | | |" in renderer().page("opinions-form", meeting)
+    year.aspects["items"] = ["政治忠诚", "担当作为"]
+    page = renderer().page("opinions-form", meeting)
+    assert "| 政治忠诚 | | |" in page and "| 廉洁自律 | | |" not in page
+    assert "（一）政治忠诚。" in page
+
+
+def test_a_meeting_of_a_year_without_a_year_file_still_builds_and_names_the_file_to_add(tmp_path):
+    meeting = load()["2021-county-gov-office"]
+    page = renderer().page("opinions-form", meeting)
+    assert "【待补】" in page.split("portal-document")[1]
+    assert "data/years/2021.yml" in page.split("portal-document")[0]
+
+
+def test_the_plan_takes_due_dates_from_the_settings_lead_days():
+    meeting = load()["2023-county-audit-bureau"]
+    page = Renderer(today=TODAY, lead_days={"study": 30, "opinions": 25, "talks": 10, "materials": 7, "review": 5, "report": 15}).page("plan", meeting)
+    assert "| 会前报告 | 向上级报告会前准备情况和会议安排 | 2023年12月26日前 | 办公室 |" in page
+
+
+def test_the_plan_lists_requirements_only_when_the_file_gives_them():
+    meetings = load()
+    assert "七、工作要求" in renderer().page("plan", meetings["2023-county-audit-bureau"])
+    assert "工作要求" not in renderer().page("plan", meetings["2022-county-development-reform-bureau"])
+
+
+def test_every_new_kind_is_in_the_table():
+    assert set(NEW_KINDS) <= set(kinds.BY_KEY)
