@@ -209,9 +209,33 @@ FEEDBACK = Obj(
     }
 )
 
+PERSON = Obj(
+    {
+        "name": Field(Text(), "姓名", required=True),
+        "post": Field(Text(), "职务，如“县委第二督导组组长”", required=True),
+    }
+)
+
+PROBLEM = Obj(
+    {
+        "aspect": Field(Text(), "所属方面，须是本年度对照检视的方面之一", required=True),
+        "text": Field(Text(), "存在的问题", required=True),
+    }
+)
+
+SELF_REVIEW = Obj(
+    {
+        "problems": Field(List(PROBLEM), "存在的问题，每条注明所属方面"),
+        "case_study": Field(List(Text()), "反面典型案例剖析，每段一行"),
+        "causes": Field(List(Text()), "原因分析，每条一行"),
+        "measures": Field(List(Text()), "整改措施，每条一行"),
+    }
+)
+
 PLAN = Obj(
     {
         "issued_on": Field(Date(), "会议方案的印发日期"),
+        "approved_on": Field(Date(), "督导组审核同意会议方案的日期（主持词中写“经……审核批准”）"),
         "requirements": Field(List(Text()), "工作要求，每条一行"),
         "leads": Field(
             Obj({key: Field(Text(), f"“{title}”的责任人或牵头部门") for key, title in STEP_TITLES.items()}),
@@ -363,12 +387,16 @@ MEETING = Obj(
                     "attendees_pending": Field(Text(), "参加人员待定的原因"),
                     "supervisor_remarks": Field(Text(), "督导组在第三项议程中的发言", default="作重要讲话"),
                     "closing_focus": Field(Text(), "书记表态发言的内容", default="抓好整改工作和班子建设"),
-                    "recorder": Field(Text(), "会议记录人，如“办公室主任xxx”"),
+                    "recorder": Field(Text(), "会议记录人，如“办公室主任孙立”"),
+                    "supervisors": Field(List(PERSON), "到会指导的督导组成员（姓名、职务），主持词和签到表中列出"),
+                    "observers": Field(List(PERSON), "列席人员（姓名、职务），签到表中列出"),
+                    "opening_study": Field(Text(), "会议开始时集体学习的内容，如“习近平总书记关于……的重要讲话精神”"),
                 }
             ),
             "会议安排（会议时间、地点、参加人员、议程）",
         ),
         "plan": Field(PLAN, "会议方案"),
+        "self_review": Field(SELF_REVIEW, "班子对照检查材料的内容（不填的部分在提纲中标为“【待补】”）"),
         "deadlines": Field(
             Obj({key: Field(Date(), f"“{title}”的完成期限") for key, title in STEP_TITLES.items()}),
             "各环节的完成期限；不填时按会议日期倒推",

@@ -121,6 +121,13 @@ def link_years(meetings: list[Record], years: dict[int, Record]) -> list[DataErr
         if named and named not in years:
             errors.append(DataError(meeting.source, meeting.line_of("notice_year"), "notice_year",
                                     f"没有年度通知文件 {year_file(named)}。请按使用说明“年度通知文件”添加这个文件，或删去 notice_year（按 year 取本年度的文件）。"))
+            continue
+        aspects = notice(meeting).aspects
+        review = meeting.self_review if "self_review" in meeting else None
+        for index, problem in enumerate(review.problems if review and aspects else []):
+            if problem.aspect not in aspects:
+                errors.append(DataError(meeting.source, problem.line_of("aspect"), f"self_review.problems[{index}].aspect",
+                                        f"“{problem.aspect}”不是本年度对照检视的方面（{'、'.join(aspects)}）。请改成其中之一。"))
     return errors
 
 

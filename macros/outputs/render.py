@@ -256,7 +256,7 @@ class Renderer:
             talk_sheets=documents.talk_sheets,
             opinions_by_member=documents.opinions_by_member,
             fed_back_on=documents.fed_back_on,
-            quorum_text=documents.quorum_text,
+            attendance_problem=after_meeting.attendance_problem,
             meeting_report_days=self.meeting_report_days,
             meeting_documents=documents_of,
             document_summary=self.document_summary,

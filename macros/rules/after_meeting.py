@@ -39,6 +39,8 @@ def next_step(meeting, today: dt.date, report_days: int = rectification.DEFAULT_
         if planned and today > planned:
             return AfterStep("填写会议召开情况", None)
         return None
+    if attendance_problem(meeting):
+        return AfterStep("重新召开会议（到会班子成员不足三分之二）", None, meeting.held.date, True)
     if meeting.held.reported_on is None:
         due = rectification.report_due(meeting, report_days)
         return AfterStep("报送会议情况报告", "meeting-report", due, today > due)
@@ -56,3 +58,22 @@ def state(meeting, checklist) -> str:
     """The meeting's state on the dashboard: ``held`` once recorded as held, else its checklist's
     (``ready``, ``behind`` or ``overdue``)."""
     return "held" if rectification.is_held(meeting) else checklist.state
+
+
+QUORUM = (2, 3)
+"""At least two thirds of the members due must attend; below that the meeting has to be held again."""
+
+
+def quorum(due: int) -> int:
+    """How many members must attend: two thirds of those due, rounded up."""
+    return -(-due * QUORUM[0] // QUORUM[1])
+
+
+def attendance_problem(meeting) -> str:
+    """What is wrong with the recorded attendance, or "" (no meeting held, or enough members present)."""
+    if not rectification.is_held(meeting):
+        return ""
+    due, present = rectification.attendance(meeting)
+    if present >= quorum(due):
+        return ""
+    return f"到会班子成员{present}人，不足应到{due}人的三分之二（{quorum(due)}人），会议应当重新召开"

@@ -137,16 +137,3 @@ def fed_back_on(meeting, member) -> object | None:
         if entry.member == member.name:
             return entry.date or True
     return None
-
-
-QUORUM = (2, 3)
-"""At least two thirds of the members due must attend (else the meeting must be held again)."""
-
-
-def quorum_met(due: int, present: int) -> bool:
-    return present * QUORUM[1] >= due * QUORUM[0]
-
-
-def quorum_text(due: int) -> str:
-    """How many must attend: two thirds of those due, rounded up."""
-    return str(-(-due * QUORUM[0] // QUORUM[1]))
