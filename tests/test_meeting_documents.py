@@ -127,3 +127,102 @@ def test_the_plan_lists_requirements_only_when_the_file_gives_them():
 
 def test_every_new_kind_is_in_the_table():
     assert set(NEW_KINDS) <= set(kinds.BY_KEY)
+
+
+NEW_KINDS_DAY = ("self-review", "host-script", "sign-in")
+
+
+@pytest.mark.parametrize("meeting_id, kind", [(path.stem, kind) for path in sorted(DATA.glob("*.yml")) for kind in NEW_KINDS_DAY])
+def test_printed_text_of_the_days_documents_matches_golden(meeting_id, kind):
+    meeting = load()[meeting_id]
+    _check(GOLDEN / f"{meeting_id}.{kind}.printed.txt", printed_text(renderer().page(kind, meeting)))
+
+
+def test_changing_the_years_aspects_changes_the_outlines_headings():
+    meeting = load()["2023-county-audit-bureau"]
+    meeting["year_notice"].aspects["items"] = ["政治忠诚", "担当作为"]
+    meeting["self_review"]["problems"] = [p for p in meeting.self_review.problems if p.aspect == "担当作为"]
+    text = printed_text(renderer().page("self-review", meeting))
+    assert "（一）政治忠诚方面" in text and "（二）担当作为方面" in text and "理论学习方面" not in text
+
+
+def test_a_year_requiring_a_case_study_adds_its_section_and_renumbers():
+    meeting = load()["2023-county-audit-bureau"]
+    meeting["year_notice"].case_study["required"] = True
+    text = printed_text(renderer().page("self-review", meeting))
+    assert "二、反面典型案例剖析\n【待补】\n三、原因分析" in text and "四、整改措施" in text
+    assert text.startswith(DRAFT_MARK)
+    meeting["case_study"] = False
+    assert "反面典型案例剖析" not in renderer().page("self-review", meeting)
+
+
+def test_the_outline_is_final_when_every_section_is_filled_and_a_draft_otherwise():
+    meetings = load()
+    assert not printed_text(renderer().page("self-review", meetings["2023-county-audit-bureau"])).startswith(DRAFT_MARK)
+    page = renderer().page("self-review", meetings["2022-county-development-reform-bureau"])
+    assert printed_text(page).startswith(DRAFT_MARK) and "【待补】" in page
+
+
+def test_the_outline_of_a_year_without_aspects_names_the_year_file_to_add():
+    page = renderer().page("self-review", load()["2021-county-development-reform-bureau"])
+    assert "请在 data/years/2021.yml 的 aspects.items 中按通知填写" in page.split("portal-document")[0]
+
+
+def test_a_problem_under_an_aspect_the_year_does_not_have_is_an_error(tmp_path):
+    import shutil
+
+    from macros.model.errors import DataErrors
+    from macros.model.meeting import load_meetings
+    from tests.support import ROOT
+
+    (tmp_path / "data" / "meetings").mkdir(parents=True)
+    shutil.copytree(ROOT / "data" / "years", tmp_path / "data" / "years")
+    text = (DATA / "2023-county-audit-bureau.yml").read_text(encoding="utf-8").replace("    - aspect: 政治素质\n", "    - aspect: 政治能力\n")
+    (tmp_path / "data" / "meetings" / "2023-county-audit-bureau.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(DataErrors) as caught:
+        load_meetings(tmp_path / "data" / "meetings", tmp_path)
+    assert "self_review.problems[1].aspect: “政治能力”不是本年度对照检视的方面（理论学习、政治素质、能力本领、担当作为、工作作风、廉洁自律）。请改成其中之一。" in caught.value.report()
+
+
+def test_the_host_script_before_and_after_the_meeting():
+    before = printed_text(renderer().page("host-script", load()["2023-county-audit-bureau"]))
+    assert "应到党组班子成员3人，实到　　人，请假　　人" in before
+    assert "经县委第二督导组审核批准" in before and "县委第二督导组组长钱志华同志" in before
+    held = printed_text(renderer().page("host-script", load()["2021-county-development-reform-bureau"]))
+    assert "应到党组班子成员6人，实到5人，赵晓东同志因参加市重点项目调度会请假" in held
+    # The absent member has no turn; every other member has one, in rank order.
+    assert "请县重点项目办公室主任赵晓东同志作对照检查" not in held
+    turns = [line for line in held.splitlines() if line.startswith("下面，请")]
+    assert turns == [f"下面，请{name}同志作对照检查。" for name in ("副局长李红梅", "副局长张志强", "县粮食和物资储备中心主任刘海峰", "副局长陈静")]
+
+
+def test_the_sign_in_sheet_lists_members_observers_and_supervisors():
+    text = printed_text(renderer().page("sign-in", load()["2023-county-audit-bureau"]))
+    rows = [line for line in text.splitlines() if line[:1].isdigit()]
+    assert [row.split(" | ")[3] for row in rows] == ["出席"] * 3 + ["列席"] + ["督导"] * 2
+    assert "记录人：办公室主任孙立" in text
+
+
+def test_attendance_of_five_of_nine_is_flagged():
+    from macros.rules.after_meeting import attendance_problem, next_step
+    from macros.model.schema import Record
+
+    meeting = load()["2021-county-development-reform-bureau"]
+    assert attendance_problem(meeting) == ""
+    members = meeting.group.members
+    extra = [Record({"name": f"成员{i}", "post": "副局长", "role": "党组成员", "units": [], "branch": None}, 0, {}) for i in range(3)]
+    meeting.group["members"] = members + extra
+    meeting.held["absent"] = [Record({"member": m.name, "reason": None}, 0, {}) for m in meeting.group.members[5:]]
+    assert len(meeting.group.members) == 9 and len(meeting.held.absent) == 4
+    assert attendance_problem(meeting) == "到会班子成员5人，不足应到9人的三分之二（6人），会议应当重新召开"
+    step = next_step(meeting, TODAY)
+    assert step.title.startswith("重新召开会议") and step.overdue
+    checklist = renderer().page("checklist", meeting)
+    assert "**应重新召开**" in checklist and "不足应到9人的三分之二" in checklist
+    meeting.held["absent"] = meeting.held.absent[1:]
+    assert attendance_problem(meeting) == ""
+
+
+def test_the_checklists_materials_items_link_to_the_outline():
+    page = renderer().page("checklist", load()["2023-county-audit-bureau"])
+    assert "| [班子对照检查材料](self-review.md) |" in page

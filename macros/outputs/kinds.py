@@ -64,6 +64,9 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("opinions-form", "征求意见函和征求意见表", "征求意见函和按年度方面列出的空白征求意见表", needs_aspects=True, search_label="征求意见"),
     PageKind("feedback", "意见反馈表", "征求到的意见建议，按班子和班子成员分列", search_label="征求意见", when=_has_opinion_records),
     PageKind("talk-records", "谈心谈话记录表", "每次必谈一张记录表，已谈的填入记录", search_label="谈心谈话"),
+    PageKind("self-review", "对照检查材料提纲", "班子对照检查材料和每位班子成员的发言提纲，按年度方面分列", needs_aspects=True, search_label="对照检查材料"),
+    PageKind("host-script", "主持词", "按会议进程写出的主持词，第二项议程按排序逐人展开", search_label="议程"),
+    PageKind("sign-in", "签到表和会议记录封面", "出席、列席、督导人员签到表和会议记录封面", search_label="议程"),
     PageKind("rectification", "整改清单", search_label="其他", when=rectification.has_list),
     PageKind("meeting-report", "会议情况报告", to_superior=True, search_label="报告", when=rectification.is_held),
 )
