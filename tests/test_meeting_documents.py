@@ -226,3 +226,91 @@ def test_attendance_of_five_of_nine_is_flagged():
 def test_the_checklists_materials_items_link_to_the_outline():
     page = renderer().page("checklist", load()["2023-county-audit-bureau"])
     assert "| [班子对照检查材料](self-review.md) |" in page
+
+
+def test_the_reach_of_the_call_is_a_fact_a_report_can_cite():
+    meeting = load()["2023-county-audit-bureau"]
+    assert facts.read(meeting, "opinions.reach") == "6个被审计单位、1个镇、48名干部职工"
+    assert facts.read(load()["2022-county-development-reform-bureau"], "opinions.reach") is None
+
+
+def _with_period(meeting, start, end):
+    from macros.model.schema import Record
+
+    meeting["period"] = Record({"start": start, "end": end}, 0, {})
+    return meeting
+
+
+def test_the_meeting_date_against_the_notices_period_or_a_recorded_approval():
+    import datetime as dt
+
+    from macros.model.schema import Record
+    from macros.rules import notice
+
+    meeting = load()["2023-county-audit-bureau"]
+    assert notice.period_item(meeting) is None  # no period known: nothing to check
+    _with_period(meeting, dt.date(2023, 10, 1), dt.date(2024, 1, 31))
+    assert notice.period_item(meeting) == ("会议时间符合通知要求", True, "通知要求2023年10月1日至2024年1月31日召开")
+    _with_period(meeting, dt.date(2023, 10, 1), dt.date(2023, 12, 31))
+    label, done, detail = notice.period_item(meeting)
+    assert (label, done) == ("会议时间经上级同意", False) and "须经上级同意" in detail
+    report_step = Renderer(today=TODAY).checklist(meeting).steps[-1]
+    assert [item.label for item in report_step.items if not item.done] == ["会议时间经上级同意"]
+    meeting["approval"] = Record({"by": "县委组织部", "date": dt.date(2023, 12, 20)}, 0, {})
+    assert notice.period_item(meeting) == ("会议时间经上级同意", True, "县委组织部2023年12月20日同意")
+
+
+def test_a_year_files_period_applies_unless_the_meeting_gives_its_own(tmp_path):
+    import datetime as dt
+    import shutil
+
+    from macros.model.meeting import load_meetings
+    from macros.model.years import notice
+    from tests.support import ROOT
+
+    (tmp_path / "data" / "meetings").mkdir(parents=True)
+    shutil.copytree(ROOT / "data" / "years", tmp_path / "data" / "years")
+    shutil.copy(DATA / "2023-county-audit-bureau.yml", tmp_path / "data" / "meetings")
+    year = (tmp_path / "data" / "years" / "2023.yml")
+    year.write_text(year.read_text(encoding="utf-8") + "period:\n  start: 2023-10-01\n  end: 2023-12-31\n  source: 测试用的虚构通知\n", encoding="utf-8")
+    meeting = load_meetings(tmp_path / "data" / "meetings", tmp_path)[0]
+    assert notice(meeting).period == (dt.date(2023, 10, 1), dt.date(2023, 12, 31))
+    step = Renderer(today=TODAY).checklist(meeting).steps[-1]
+    assert step.items[-1].label == "会议时间经上级同意" and not step.items[-1].done
+
+
+def test_make_new_offers_the_aspects_of_the_years_file(tmp_path):
+    import shutil
+
+    from macros.adapters.cli import new
+    from tests.support import ROOT
+
+    (tmp_path / "data" / "meetings").mkdir(parents=True)
+    shutil.copytree(ROOT / "data" / "years", tmp_path / "data" / "years")
+    assert new("2024-county-gov-office", tmp_path) == 0
+    text = (tmp_path / "data" / "meetings" / "2024-county-gov-office.yml").read_text(encoding="utf-8")
+    assert "  # 不填时按 data/years/2024.yml（四个带头），即：\n  #   - 严守政治纪律和政治规矩、维护党的团结统一\n" in text
+    assert new("2022-county-gov-office", tmp_path) == 0
+    text = (tmp_path / "data" / "meetings" / "2022-county-gov-office.yml").read_text(encoding="utf-8")
+    assert "还没有 data/years/2022.yml 中的各个方面" in text
+
+
+def test_make_status_says_a_meeting_short_of_two_thirds_must_be_held_again(tmp_path):
+    import io
+    import shutil
+
+    from macros.adapters.cli import status
+    from tests.support import ROOT
+
+    (tmp_path / "data").mkdir()
+    shutil.copytree(ROOT / "data" / "meetings", tmp_path / "data" / "meetings")
+    shutil.copytree(ROOT / "data" / "years", tmp_path / "data" / "years")
+    path = tmp_path / "data" / "meetings" / "2021-county-development-reform-bureau.yml"
+    text = path.read_text(encoding="utf-8").replace(
+        "    - {member: 赵晓东, reason: 因参加市重点项目调度会}",
+        "    - {member: 赵晓东, reason: 因参加市重点项目调度会}\n    - {member: 陈静, reason: 因病}\n    - {member: 刘海峰, reason: 因公出差}")
+    assert text != path.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    out = io.StringIO()
+    assert status("2021-county-development-reform-bureau", tmp_path, out) == 0
+    assert "会后：下一步是重新召开会议（到会班子成员不足三分之二）" in out.getvalue()

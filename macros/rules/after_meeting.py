@@ -40,7 +40,7 @@ def next_step(meeting, today: dt.date, report_days: int = rectification.DEFAULT_
             return AfterStep("填写会议召开情况", None)
         return None
     if attendance_problem(meeting):
-        return AfterStep("重新召开会议（到会班子成员不足三分之二）", None, meeting.held.date, True)
+        return AfterStep("重新召开会议（到会班子成员不足三分之二）", None, None, True)
     if meeting.held.reported_on is None:
         due = rectification.report_due(meeting, report_days)
         return AfterStep("报送会议情况报告", "meeting-report", due, today > due)
