@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     new_parser = commands.add_parser("new", help="write a new meeting file with every field present")
     new_parser.add_argument("id", nargs="?", help="the new meeting's id, e.g. 2023-county-gov-office")
     commands.add_parser("schema", help="write data/schema/meeting.schema.json from the schema")
-    commands.add_parser("pdf", help="print every report, agenda and checklist of site/ to site/pdf/")
+    commands.add_parser("pdf", help="print every document of site/ to site/pdf/")
     commands.add_parser("build-local", help="build site-local/, whose links also work opened from a folder (file://)")
     serve_parser = commands.add_parser("serve", help="preview with live reload on 127.0.0.1 (without PORTAL_ONLY: site/ built as make build does)")
     serve_parser.add_argument("--port", type=int, default=8000)
