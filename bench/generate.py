@@ -32,15 +32,22 @@ def names(rng: random.Random, count: int) -> list[str]:
     return sorted(chosen, key=lambda _: rng.random())
 
 
+def _county(round_: int) -> str:
+    """The county a synthetic group belongs to: none named for the first round, then 第2县, 第3县 …"""
+    return f"第{round_ + 1}县" if round_ else ""
+
+
 def meeting(index: int, rng: random.Random) -> tuple[str, str]:
     year = 2019 + index % 6
+    # Each group holds one meeting a year (the check refuses the same group and year twice): the n-th
+    # round of the same name and year is a group of the n-th county.
     if index % 3 == 2:
         base = TOWNS[(index // 3) % len(TOWNS)]
-        group = f"{base}党委"
+        group = f"{_county(index // (3 * len(TOWNS)))}{base}党委"
         member_title, short_name, secretary_post = "党委委员", "党委班子", "党委书记"
     else:
         base = DEPARTMENTS[index % len(DEPARTMENTS)]
-        group = f"{base}党组"
+        group = f"{_county(index // (3 * len(DEPARTMENTS)))}{base}党组"
         member_title, short_name, secretary_post = "党组成员", "党组班子", "局长"
     meeting_id = f"{year}-g{index:05d}"
     size = rng.randint(5, 11)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -18,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "meetings"
 TODAY = dt.date(2023, 1, 3)
 MD_EXTENSIONS = ["attr_list", "md_in_html", "tables", "toc"]
+START_METHOD = {name: os.environ[name] for name in ("PORTAL_START_METHOD",) if name in os.environ}
+"""Builds run with a bare environment keep the suite's choice of how worker processes start (CI's spawn pass)."""
 
 
 def load(folder: Path = DATA, root: Path = ROOT):

@@ -25,6 +25,9 @@ def site_bytes(site: Path) -> dict[str, bytes]:
 def fixture_project(target: Path) -> Path:
     """The real meetings and two synthetic ones: five meetings, in several search shards."""
     project = copy_project(target)
+    # The home page lists the latest year only: 2022, 2021, 2020 and 2019 have year pages.
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "  portal_home_meetings: 1\n", encoding="utf-8")
     extra = generate(target.parent / f"{target.name}-generated", 2)
     for path in extra:
         shutil.copy(path, project / "data" / "meetings" / path.name)
@@ -47,8 +50,6 @@ def build(project: Path, capsys) -> str:
 def settings(monkeypatch):
     monkeypatch.setenv("PORTAL_TODAY", "2023-01-03")
     monkeypatch.setenv("PORTAL_PAGES_PER_SHARD", "9")
-    # The home page lists the latest year only: 2022, 2021, 2020 and 2019 have year pages.
-    monkeypatch.setenv("PORTAL_HOME_MEETINGS", "1")
     monkeypatch.delenv("PORTAL_CACHE", raising=False)
 
 

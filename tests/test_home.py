@@ -24,8 +24,8 @@ def test_home_rows_say_date_status_and_next_step():
     home = renderer().home(meetings)
     text = squeeze(html_text(markdown_to_html(home)))
     assert "截至2023年1月3日" in text
-    assert squeeze("县发展和改革局党组 2023年1月12日 还有 9 天 尚缺 8 项，其中 3 项已逾期 谈心谈话 2023年1月2日（已逾期）") in text
-    assert squeeze("县政府办党组 待定 尚缺 9 项 学习研讨 期限待定") in text
+    assert squeeze("县发展和改革局党组 2023年1月12日 还有 9 天 准备中（尚缺 8 项，其中 3 项已逾期） 谈心谈话 2023年1月2日（已逾期）") in text
+    assert squeeze("县政府办党组 待定 准备中（尚缺 11 项） 学习研讨 期限待定") in text
     assert "data/meetings" not in home
     assert "portal-filter__year" in home
     assert renderer().year_pages(meetings) == {}
@@ -50,5 +50,6 @@ def test_the_summary_counts_the_latest_year():
     home = renderer().home(meetings)
     summary = home.split("</section>")[0]
     assert "2022年准备情况" in summary
-    assert "<strong>1</strong> 个班子" in summary and "<strong>1</strong> 个尚未就绪" in summary and "<strong>1</strong> 个有逾期事项" in summary
+    assert "<strong>1</strong> 个班子" in summary and "<strong>1</strong> 个准备中" in summary and "<strong>1</strong> 个有逾期事项" in summary
+    assert "已就绪" not in summary  # only the stages that have meetings, so that the figures add up
     assert 'aria-label="0 / 1"><span style="width: 0%">' in summary  # 谈心谈话 not finished

@@ -16,20 +16,20 @@ from pathlib import Path
 import pytest
 
 from macros.adapters import cli
-from tests.support import ROOT, copy_project
+from tests.support import ROOT, START_METHOD, copy_project
 
-ENV = {"NO_MKDOCS_2_WARNING": "true", "PATH": "/usr/bin:/bin", "PORTAL_TODAY": "2023-01-03", "PYTHONDONTWRITEBYTECODE": "1"}
+ENV = {"NO_MKDOCS_2_WARNING": "true", "PATH": "/usr/bin:/bin", "PORTAL_TODAY": "2023-01-03", "PYTHONDONTWRITEBYTECODE": "1", **START_METHOD}
 BUILD = "import sys; from pathlib import Path; from macros.adapters import cli; sys.exit(cli.build(Path(sys.argv[1])))"
 KILLED_BUILD = """
 import os, sys
 from pathlib import Path
-from macros.adapters import cli
-swap, when = cli._swap, sys.argv[2]
+from macros.adapters import cli, publishing
+swap, when = publishing._swap, sys.argv[2]
 def killed_swap(link, site):
     if when == "after":
         swap(link, site)
     os._exit(9)
-cli._swap = killed_swap
+publishing._swap = killed_swap
 cli.build(Path(sys.argv[1]))
 """
 

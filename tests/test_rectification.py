@@ -282,14 +282,15 @@ def test_a_held_meeting_shows_as_held_on_the_home_page_with_what_follows():
     row = next(line for line in home.splitlines() if f"meetings/{EARLIER}/index.md" in line)
     cells = [cell.strip() for cell in row.strip("|").split(" | ")]
     assert cells[1] == "2022年1月14日"
-    assert cells[2] == '<span class="portal-state portal-state--held">已召开</span>'
+    assert cells[2] == '<span class="portal-state portal-state--overdue" data-stage="rectifying" data-overdue="true">整改中（3 项未完成，2 项已逾期）</span>'
     assert cells[3] == f"[落实整改](meetings/{EARLIER}/rectification.md)<br><small><strong>2022年10月31日（已逾期）</strong></small>"
     assert f"· [会议情况报告](meetings/{EARLIER}/meeting-report.md)" in cells[4]
     later_row = next(line for line in home.splitlines() if f"meetings/{LATER}/index.md" in line)
-    assert "已召开" not in later_row and "会议情况报告" not in later_row
+    assert "整改中" not in later_row and "会议情况报告" not in later_row
     earlier_only = renderer().home([load()[EARLIER]])
     summary = earlier_only.split("</section>")[0]
-    assert "<strong>1</strong> 个已召开" in summary and "<strong>0</strong> 个已就绪" in summary and "<strong>0</strong> 个尚未就绪" in summary
+    assert "<strong>1</strong> 个整改中" in summary and "<strong>1</strong> 个有逾期事项" in summary
+    assert "已就绪" not in summary and "准备中" not in summary
 
 
 def test_a_one_meeting_preview_cites_the_previous_year_as_the_full_build_does():

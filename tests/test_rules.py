@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from macros.model import placeholders
+from macros.rules import lifecycle
 from macros.rules import preparation as rules
 from macros.model import yamlfile
 from macros.model.errors import DataErrors
@@ -166,18 +167,19 @@ def test_agenda_rounds_follow_rank_order():
     assert [(r.number, r.member.name, r.for_group) for r in rounds] == [(1, "甲", True), (2, "乙", False), (3, "丙", False)]
 
 
-def test_make_status_prints_the_next_steps_of_the_checklist():
+def test_make_status_prints_the_next_steps_of_the_checklist(monkeypatch):
     import io
 
     from macros.adapters import cli
     from tests.support import ROOT
 
+    monkeypatch.setenv("PORTAL_TODAY", "2023-01-03")
     out = io.StringIO()
     assert cli.status("2022-county-development-reform-bureau", root=ROOT, out=out) == 0
     text = out.getvalue()
-    assert text.startswith("县发展和改革局党组2022年度民主生活会（2022-county-development-reform-bureau）：尚缺 8 项")
+    assert text.startswith("县发展和改革局党组2022年度民主生活会（2022-county-development-reform-bureau）：准备中（尚缺 8 项，其中 3 项已逾期）；有逾期事项")
     assert "    1. 谈心谈话：张志强与赵晓东（未谈）；办理：张志强、赵晓东；期限：2023年1月2日" in text
-    assert "    7. 审核把关：陈静个人材料经书记审阅后修改完善（已起草）；办理：王建国（书记）；期限：2023年1月7日" in text
+    assert "    7. 审核把关：陈静个人材料经书记审阅后修改完善（目前：已起草）；办理：王建国（书记）；期限：2023年1月7日" in text
     assert "    9." not in text
     assert "    谈心谈话：37/40 进行中" in text
     assert "2021-county-gov-office" not in text
@@ -237,9 +239,10 @@ def test_next_steps_run_by_due_date_and_only_past_due_is_overdue():
     assert result.next_steps[0].step.key == "report"
     overdue = {n.step.key for n in result.next_steps if n.overdue}
     assert overdue == {"report", "study", "opinions"}
-    assert result.state == "overdue"
-    assert result.summary == f"尚缺 {result.open_count} 项，其中 {result.overdue_count} 项已逾期"
-    assert result.days_to_meeting == 23
+    state = lifecycle.lifecycle(meeting_from(THREE, body), result, dt.date(2022, 12, 20))
+    assert state.stage == "preparing" and state.overdue and state.tone == "overdue"
+    assert state.label == f"准备中（尚缺 {result.open_count} 项，其中 {result.overdue_count} 项已逾期）"
+    assert result.days_to_meeting == 23 == state.days_to_meeting
 
 
 def test_meeting_without_a_date_is_never_behind_or_overdue():
@@ -248,7 +251,8 @@ def test_meeting_without_a_date_is_never_behind_or_overdue():
     meeting = meeting_from(THREE, "arrangement:\n  place: 三楼会议室\n")
     result = rules.checklist(meeting, today=dt.date(2030, 1, 1))
     assert result.next_steps and not any(n.overdue or n.due for n in result.next_steps)
-    assert result.state == "behind" and result.summary == f"尚缺 {result.open_count} 项"
+    state = lifecycle.lifecycle(meeting, result, dt.date(2030, 1, 1))
+    assert state.stage == "preparing" and not state.overdue and state.label == f"准备中（尚缺 {result.open_count} 项）"
     for kind in ("checklist", "overview"):
         page = renderer().page(kind, meeting)
         assert "滞后" not in page and "逾期" not in page, kind
@@ -284,8 +288,9 @@ def test_a_material_reads_the_same_in_every_table():
         cells = [c.strip() for c in line.strip("|").split("|")]
         if len(cells) == 3 and "张志强个人" in cells[0]:
             # The materials' items link to the outline: the label is the link's text.
-            rows[re.sub(r"\[(.*?)\]\(.*?\)", r"\1", cells[0])] = cells[1].strip("*")
-    assert rows == {"张志强个人对照检查材料": "书记已审阅", "张志强个人材料经书记审阅后修改完善": "书记已审阅"}
+            rows[re.sub(r"\[(.*?)\]\(.*?\)", r"\1", cells[0])] = (cells[1], cells[2])
+    # Drafted (done for 撰写), reviewed but not revised (not done for 审核): the stage is the detail, never the status.
+    assert rows == {"张志强个人对照检查材料": ("书记已审阅", "—"), "张志强个人材料经书记审阅后修改完善": ("**未完成**", "目前：书记已审阅")}
 
 
 def test_make_status_says_a_held_meeting_is_held_and_what_follows(monkeypatch):
@@ -298,7 +303,7 @@ def test_make_status_says_a_held_meeting_is_held_and_what_follows(monkeypatch):
     out = io.StringIO()
     assert cli.status("2021-county-development-reform-bureau", root=ROOT, out=out) == 0
     lines = out.getvalue().splitlines()
-    assert lines[0] == "县发展和改革局党组2021年度专题民主生活会（2021-county-development-reform-bureau）：已召开（截至2023年1月3日）"
+    assert lines[0] == "县发展和改革局党组2021年度专题民主生活会（2021-county-development-reform-bureau）：整改中（3 项未完成，2 项已逾期）；有逾期事项（截至2023年1月3日）"
     assert lines[1] == "  会议时间：2022年1月14日（已召开）"
     assert lines[2] == "  会后：下一步是落实整改；期限：2022年10月31日（已逾期）"
     out = io.StringIO()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from macros.adapters import cli, runner
-from tests.support import copy_project
+from tests.support import START_METHOD, copy_project
 
 GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
 
@@ -21,7 +21,7 @@ GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
 def build_with(name: str, project: Path, site: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         runner.build_command(project / "mkdocs.yml", site, runner=name),
-        cwd=project, capture_output=True, text=True, env=runner.environment({"PATH": "/usr/bin:/bin", "PORTAL_TODAY": "2023-01-03"}),
+        cwd=project, capture_output=True, text=True, env=runner.environment({"PATH": "/usr/bin:/bin", "PORTAL_TODAY": "2023-01-03", **START_METHOD}),
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from macros.adapters import cli, runner
-from tests.support import ROOT, copy_project, document_text, html_text, squeeze
+from tests.support import ROOT, START_METHOD, copy_project, document_text, html_text, squeeze
 
 SEED_A = ROOT / "tests" / "golden" / "seeds" / "report-a-county-gov-office-2021.txt"
 
@@ -17,7 +17,7 @@ SEED_A = ROOT / "tests" / "golden" / "seeds" / "report-a-county-gov-office-2021.
 def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         runner.build_command(project / "mkdocs.yml", site),
-        cwd=project, capture_output=True, text=True, env=runner.environment({"PATH": "/usr/bin:/bin", "PORTAL_TODAY": "2023-01-03"}),
+        cwd=project, capture_output=True, text=True, env=runner.environment({"PATH": "/usr/bin:/bin", "PORTAL_TODAY": "2023-01-03", **START_METHOD}),
     )
 
 
@@ -75,7 +75,7 @@ def test_home_lists_meetings_by_year_and_group(built):
     assert "data/meetings" not in text
     row = re.search(r"<tr>(?:(?!</tr>).)*县发展和改革局党组.*?</tr>", article(built / "index.html"), re.S).group(0)
     assert squeeze(html_text(row)) == squeeze(
-        "县发展和改革局党组 2023年1月12日 还有 9 天 尚缺 8 项，其中 3 项已逾期 谈心谈话 2023年1月2日（已逾期） 报告 · 议程 · 清单 上年度整改未完成 3 项"
+        "县发展和改革局党组 2023年1月12日 还有 9 天 准备中（尚缺 8 项，其中 3 项已逾期） 谈心谈话 2023年1月2日（已逾期） 报告 · 议程 · 清单 上年度整改未完成 3 项"
     )
 
 

@@ -12,9 +12,9 @@
     var mark = row.querySelector(".portal-state");
     var value = state.value;
     if (!mark || !value) return true;
-    var done = mark.classList.contains("portal-state--ready") || mark.classList.contains("portal-state--held");
-    if (value === "open") return !done;
-    return mark.classList.contains("portal-state--" + value);
+    // 有逾期事项 is across stages (before or after the meeting); the other choices are the stages.
+    if (value === "overdue") return mark.getAttribute("data-overdue") === "true";
+    return mark.getAttribute("data-stage") === value;
   }
 
   function apply() {

@@ -24,6 +24,7 @@ and the recorded ones of the rest, through the shard cache; every other file is 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -38,20 +39,12 @@ from importlib import metadata
 from pathlib import Path
 
 CACHE_DIR = Path(".cache") / "portal"
-RENDER_ONLY = "PORTAL_RENDER_ONLY"
-"""Environment variable of a warm build's MkDocs run: the ids of the changed meeting files."""
-RUN_OUT = "PORTAL_CACHE_OUT"
-"""Environment variable of a cached MkDocs run: the folder it leaves its records in."""
-RUN_IN = "PORTAL_CACHE_IN"
-"""Environment variable of a warm build's MkDocs run: the records of the published site's run."""
-RUN_SITE = "PORTAL_CACHE_SITE"
-"""Environment variable of a warm build's MkDocs run: the published site (its unchanged search files are linked)."""
 LISTING_PAGES = ("index.html",)
 LISTING_PREFIXES = ("years/",)
 """The pages that list meetings: rendered again by every warm build (all others depend on one meeting)."""
 MAX_WARM_CHANGES = 50
 """More changed meetings than this and a cold build is about as fast (and simpler)."""
-_ENV_INPUTS = ("PORTAL_TODAY", "PORTAL_PAGES_PER_SHARD", "PORTAL_HOME_MEETINGS", "SOURCE_DATE_EPOCH", "PORTAL_RUNNER")
+_ENV_INPUTS = ("PORTAL_TODAY", "PORTAL_PAGES_PER_SHARD", "SOURCE_DATE_EPOCH", "PORTAL_RUNNER")
 _SOURCE_DIRS = ("docs", "overrides", "macros")
 _SOURCE_FILES = ("mkdocs.yml", "requirements.txt")
 
@@ -65,12 +58,45 @@ def cache_dir(root: Path) -> Path:
     return root / CACHE_DIR
 
 
-def render_only() -> set[str] | None:
-    """The meeting ids a warm build's MkDocs run renders (None: a full build)."""
-    value = os.environ.get(RENDER_ONLY)
-    if value is None:
+@dataclass
+class Request:
+    """What the planner (``Plan``) asks of one MkDocs run: where the run leaves its records and, for a
+    warm build, the changed meetings and the published site's records. Written by the planner to
+    ``requests/`` in the cache, named after the folder the run builds into, and read by the run's hook
+    (``request_for``): no environment variable carries it."""
+
+    records_out: str | None = None
+    """The folder the run leaves its records in."""
+    render_only: list[str] | None = None
+    """A warm build: the ids of the changed meeting files (None: a full build)."""
+    records_in: str | None = None
+    """A warm build: the records of the published site's run."""
+    published_site: str | None = None
+    """A warm build: the published site (its unchanged search files are linked)."""
+
+
+def _request_path(root: Path, site: Path) -> Path:
+    return cache_dir(root) / "requests" / f"{hashlib.sha256(str(Path(site).resolve()).encode()).hexdigest()[:24]}.json"
+
+
+@contextlib.contextmanager
+def asking(root: Path, site: Path, request: Request):
+    """While the block runs, the MkDocs run building into ``site`` finds ``request`` (``request_for``)."""
+    path = _request_path(root, site)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(request.__dict__), encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def request_for(root: Path, site: Path) -> Request | None:
+    """What the planner asked of the run building into ``site`` (None: a run nobody planned, e.g. mkdocs serve)."""
+    try:
+        return Request(**json.loads(_request_path(root, site).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
         return None
-    return {part for part in value.split(",") if part}
 
 
 def _digest(*parts: bytes) -> str:
@@ -188,12 +214,7 @@ class ModelCache:
                 path.unlink(missing_ok=True)
 
 
-# What a cached MkDocs run reads and leaves (called by the MkDocs hooks).
-
-def _run_folder(name: str) -> Path | None:
-    value = os.environ.get(name)
-    return Path(value) if value and enabled() else None
-
+# What a cached MkDocs run reads and leaves (called by the build's pipeline).
 
 def previous_links(meetings) -> dict[str, str | None]:
     """Each meeting's group's previous meeting (its pages cite that one's rectification list)."""
@@ -206,16 +227,13 @@ def previous_links(meetings) -> dict[str, str | None]:
     return links
 
 
-def meetings_to_render(meetings) -> set[str] | None:
+def meetings_to_render(meetings, request: Request | None) -> set[str] | None:
     """The meetings a warm build's MkDocs run renders (None: every meeting, a cold build): the changed
     ones, those whose previous meeting changed, and those whose previous meeting is another one now."""
-    changed = render_only()
-    if changed is None:
+    if request is None or request.render_only is None:
         return None
-    folder = _run_folder(RUN_IN)
-    if folder is None:
-        raise RuntimeError("a warm build's MkDocs run needs the published site's records")
-    old = json.loads((folder / "links.json").read_text(encoding="utf-8"))
+    changed = set(request.render_only)
+    old = json.loads((Path(request.records_in) / "links.json").read_text(encoding="utf-8"))
     links = previous_links(meetings)
     return {
         meeting_id for meeting_id, previous in links.items()
@@ -223,13 +241,13 @@ def meetings_to_render(meetings) -> set[str] | None:
     }
 
 
-def years_to_render(meetings, rendered: set[str] | None) -> set[int] | None:
+def years_to_render(meetings, rendered: set[str] | None, request: Request | None) -> set[int] | None:
     """The year pages a warm build's MkDocs run renders (None: all of them): the years of the meetings
     it renders. A year page lists that year's meetings only; if a meeting's year changed, every one."""
     if rendered is None:
         return None
     try:
-        old = json.loads((_run_folder(RUN_IN) / "years.json").read_text(encoding="utf-8"))
+        old = json.loads((Path(request.records_in) / "years.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError):
         return None
     if any(old.get(meeting.id) != meeting.year for meeting in meetings):
@@ -237,20 +255,18 @@ def years_to_render(meetings, rendered: set[str] | None) -> set[int] | None:
     return {meeting.year for meeting in meetings if meeting.id in rendered}
 
 
-def record_links(meetings) -> None:
-    folder = _run_folder(RUN_OUT)
-    if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "links.json").write_text(json.dumps(previous_links(meetings), sort_keys=True), encoding="utf-8")
-        years = {meeting.id: meeting.year for meeting in meetings}
-        (folder / "years.json").write_text(json.dumps(years, sort_keys=True), encoding="utf-8")
+def record_links(meetings, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "links.json").write_text(json.dumps(previous_links(meetings), sort_keys=True), encoding="utf-8")
+    years = {meeting.id: meeting.year for meeting in meetings}
+    (folder / "years.json").write_text(json.dumps(years, sort_keys=True), encoding="utf-8")
 
 
-def complete_search(index, rendered: set[str] | None) -> None:
+def complete_search(index, rendered: set[str] | None, request: Request | None) -> None:
     """A warm run's search index: add the recorded pages it did not render (not of a rendered meeting)."""
     if rendered is None:
         return
-    folder = _run_folder(RUN_IN)
+    folder = Path(request.records_in)
     with (folder / "search.pickle").open("rb") as handle:
         recorded = pickle.load(handle)
     for src_uri, page in recorded:
@@ -261,23 +277,13 @@ def complete_search(index, rendered: set[str] | None) -> None:
             index.restore(src_uri, page)
 
 
-def record_search(index, rendered: set[str] | None, years: set[int] | None = None) -> None:
+def record_search(index, rendered: set[str] | None, years: set[int] | None, folder: Path) -> None:
     """Leave this run's search records, and the meetings and year pages it rendered, for the next warm build."""
-    folder = _run_folder(RUN_OUT)
-    if folder is None:
-        return
     folder.mkdir(parents=True, exist_ok=True)
     records = [(index.sources[page.url], page) for page in index.ordered()]
     (folder / "search.pickle").write_bytes(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
     (folder / "rendered.json").write_text(json.dumps(None if rendered is None else sorted(rendered)), encoding="utf-8")
     (folder / "rendered-years.json").write_text(json.dumps(None if years is None else sorted(years)), encoding="utf-8")
-
-
-def search_writer(root: Path):
-    """What writes the search index: through the build cache, or Pagefind alone (cache off)."""
-    from macros.outputs.search import ShardWriter
-
-    return CachedShardWriter(root) if enabled() else ShardWriter()
 
 
 class CachedShardWriter:
@@ -290,10 +296,10 @@ class CachedShardWriter:
     pairs (the shard's summary) are kept beside it. A page whose text did not change keeps its
     text file, hard-linked from the published site."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, request: Request | None = None, fresh=None):
         from macros.outputs import search
 
-        self.fresh = search.ShardWriter()
+        self.fresh = fresh or search.ShardWriter()
         self.folder = cache_dir(root) / "search"
         self.pairs_folder = cache_dir(root) / "pairs"
         self.code = _digest(metadata.version("pagefind").encode(), Path(search.__file__).read_bytes()).encode()
@@ -305,7 +311,9 @@ class CachedShardWriter:
         self.published: Path | None = None
         self.published_shards: dict[str, Path] = {}
         self.published_texts: list[str] = []
-        site, records = os.environ.get(RUN_SITE), _run_folder(RUN_IN)
+        self.records_out = Path(request.records_out) if request is not None and request.records_out else None
+        site = request.published_site if request is not None else None
+        records = Path(request.records_in) if request is not None and request.records_in else None
         if site and records is not None:
             try:
                 keys = json.loads((records / "shards.json").read_text(encoding="utf-8"))
@@ -373,8 +381,12 @@ class CachedShardWriter:
                 pass
         self.fresh.text(number, page, path)
 
+    @property
+    def shards(self) -> int:
+        return len(self.used)
+
     def _record_use(self) -> None:
-        folder = _run_folder(RUN_OUT)
+        folder = self.records_out
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
             (folder / "shards.json").write_text(json.dumps(self.used), encoding="utf-8")
@@ -540,12 +552,13 @@ class Plan:
         """Where this build's MkDocs run leaves its records (``published`` once it is published)."""
         return cache_dir(self.root) / f"run-{self.site.name}"
 
-    def environment(self, env: dict) -> dict:
-        """The environment of this build's (cold) MkDocs run: where it leaves its records."""
+    def asking(self, site: Path, **warm):
+        """While the block runs, the MkDocs run building into ``site`` leaves its records in
+        ``run_folder`` (and, with ``warm``'s fields, renders only what changed)."""
         if not enabled():
-            return env
+            return contextlib.nullcontext()
         shutil.rmtree(self.run_folder, ignore_errors=True)
-        return dict(env, **{RUN_OUT: str(self.run_folder)})
+        return asking(self.root, site, Request(records_out=str(self.run_folder), **warm))
 
     def _warm(self, fresh: Path, changed: list[str], env: dict) -> bool:
         from macros.adapters import runner
@@ -567,11 +580,9 @@ class Plan:
         shutil.rmtree(scratch, ignore_errors=True)
         try:
             command = runner.build_command(self.root / "mkdocs.yml", scratch, for_files=self.for_files)
-            run_env = dict(
-                self.environment(env),
-                **{RENDER_ONLY: ",".join(changed), RUN_IN: str(self.published), RUN_SITE: str(self.site.resolve())},
-            )
-            result = subprocess.run(command, cwd=self.root, env=run_env, capture_output=True, text=True)
+            warm = dict(render_only=changed, records_in=str(self.published), published_site=str(self.site.resolve()))
+            with self.asking(scratch, **warm):
+                result = subprocess.run(command, cwd=self.root, env=env, capture_output=True, text=True)
             if result.returncode != 0:
                 self.reason = "增量生成失败"
                 return False

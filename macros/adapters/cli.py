@@ -1,20 +1,15 @@
-"""Command line of the portal: build, check, status, new (run through the Makefile).
+"""Command line of the portal: build, check, status, new (run through the Makefile on Linux, or as
+``python -m macros <command>`` on any system, Windows included).
 
-``build`` publishes atomically: the site is built into a new version folder
-``site.<stamp>/`` and only a successful, complete build is published, by
-repointing the link ``site`` in one rename; a failed build leaves the previous
-site as it was and exits non-zero. Builds run one at a time.
+``build`` publishes a complete build only: the site is built into a new version folder
+``site.<stamp>/`` and then put in place as ``site`` (see ``publishing`` for each system); a failed
+build leaves the previous site as it was and exits non-zero. Builds run one at a time.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import ctypes
-import datetime as dt
-import fcntl
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -23,6 +18,11 @@ import time
 from pathlib import Path
 
 from macros.adapters import buildcache, runner
+from macros.adapters.publishing import PublishError
+from macros.adapters.publishing import lock as _publishing_lock
+from macros.adapters.publishing import new_version as _new_version
+from macros.adapters.publishing import publish as _publish
+from macros.adapters.publishing import remove_leftovers as _remove_leftovers
 from macros.model.errors import DataErrors
 from macros.model.meeting import MAX_ID_LENGTH, load_data
 from macros.model.text import cn_date
@@ -30,6 +30,18 @@ from macros.model.text import cn_date
 ROOT = Path(__file__).resolve().parents[2]
 JSON_SCHEMA = ROOT / "data" / "schema" / "meeting.schema.json"
 SCHEMA_MODELINE = "# yaml-language-server: $schema=../schema/meeting.schema.json"
+
+
+_HOW = "make"
+"""How the user runs a command here, for the hints this module prints: ``make`` (through the Makefile),
+``portal`` (portal.cmd on Windows) or ``python -m macros``; set by ``main``."""
+
+
+def spell(command: str, meeting_id: str | None = None) -> str:
+    """A command as the user types it here: ``make new ID=x``, ``portal new x``, ``python -m macros new x``."""
+    if _HOW == "make":
+        return f"make {command}" + (f" ID={meeting_id}" if meeting_id else "")
+    return f"{_HOW} {command}" + (f" {meeting_id}" if meeting_id else "")
 
 
 def json_schema_text() -> str:
@@ -76,7 +88,8 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
         warm = plan.warm_build(fresh, env)
         if not warm:
             mkdocs = runner.build_command(root / "mkdocs.yml", fresh, for_files=for_files)
-            result = subprocess.run(mkdocs, cwd=root, env=plan.environment(env))
+            with plan.asking(fresh):
+                result = subprocess.run(mkdocs, cwd=root, env=env)
             if result.returncode != 0 or not (fresh / "index.html").is_file():
                 shutil.rmtree(fresh, ignore_errors=True)
                 if os.path.lexists(site):
@@ -98,83 +111,6 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
         for step, seconds in plan.timings.items():
             print(f"  {step}: {seconds:.2f} s", file=sys.stderr)
     return 0
-
-
-@contextlib.contextmanager
-def _publishing_lock(site: Path):
-    """Hold ``.<site>.lock`` while building and publishing; a second build waits for the first.
-
-    The lock is the kernel's (flock): it is released when the process ends, however it ends.
-    """
-    with open(site.with_name(f".{site.name}.lock"), "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print("另一次生成正在进行，等它完成后再开始……", file=sys.stderr, flush=True)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-
-
-def _new_version(site: Path) -> Path:
-    while True:
-        fresh = site.with_name(f"{site.name}.{dt.datetime.now():%Y%m%d-%H%M%S-%f}")
-        if not os.path.lexists(fresh):
-            return fresh
-
-
-def _is_version(path: Path, site: Path) -> bool:
-    return re.fullmatch(re.escape(site.name) + r"\.\d{8}-\d{6}-\d{6}", path.name) is not None
-
-
-def _publish(site: Path, fresh: Path) -> None:
-    """Point ``site`` at ``fresh`` in one rename of a new link over the old one."""
-    link = fresh.with_name(f".{fresh.name}.link")
-    os.symlink(fresh.name, link)
-    if site.is_dir() and not site.is_symlink():
-        # site/ is still a folder from before versioned publishing: exchange it with the link.
-        _exchange(link, site)
-        shutil.rmtree(link)
-        return
-    _swap(link, site)
-
-
-def _swap(link: Path, site: Path) -> None:
-    os.replace(link, site)
-
-
-def _exchange(first: Path, second: Path) -> None:
-    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); elsewhere in two renames."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    exchange = getattr(libc, "renameat2", None)
-    at_cwd, rename_exchange = -100, 2
-    if exchange and exchange(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0:
-        return
-    aside = second.with_name(f".{second.name}.previous")
-    second.rename(aside)
-    first.rename(second)
-    aside.rename(first)
-
-
-def _remove_leftovers(site: Path) -> None:
-    """Remove what a killed build left beside ``site``: unpublished versions, temporary links, search staging.
-
-    Runs under the lock, so nothing it removes belongs to a running build; the published version
-    (the target of the ``site`` link) is kept. A site left by the former two-rename publishing
-    (``site.old`` without ``site``) is published again first.
-    """
-    legacy_old = site.with_name(f"{site.name}.old")
-    if not os.path.lexists(site) and (legacy_old / "index.html").is_file() and not legacy_old.is_symlink():
-        _publish(site, legacy_old.rename(_new_version(site)))
-    current = site.resolve() if site.is_symlink() else None
-    for entry in site.parent.iterdir():
-        name = entry.name
-        if entry.is_symlink() and name.startswith(f".{site.name}.") and name.endswith(".link"):
-            entry.unlink()
-        elif entry.is_dir() and not entry.is_symlink() and name.startswith(f".{site.name}.") and ".pagefind-" in name:
-            shutil.rmtree(entry)
-        elif entry.is_dir() and not entry.is_symlink() and entry.resolve() != current:
-            if _is_version(entry, site) or name in (f"{site.name}.new", f"{site.name}.old", f".{site.name}.previous"):
-                shutil.rmtree(entry)
 
 
 def clean_text(root: Path = ROOT, out=sys.stdout) -> int:
@@ -206,7 +142,7 @@ def clean_text(root: Path = ROOT, out=sys.stdout) -> int:
             path.write_text(bom + cleaned, encoding="utf-8")
             changed += 1
             print(f"{name}：删去 {removed} 个看不见的字符。", file=out)
-    print(f"共检查 {len(paths)} 个文件，改动 {changed} 个。请再运行 make check。", file=out)
+    print(f"共检查 {len(paths)} 个文件，改动 {changed} 个。请再运行 {spell('check')}。", file=out)
     return 0
 
 
@@ -221,12 +157,37 @@ def check(root: Path = ROOT) -> int:
     return 0
 
 
+def check_staged(root: Path = ROOT) -> int:
+    """Check the data as it is staged for the next commit (git's index), not as it is in the working copy:
+    what the pre-commit hook runs, so that a bad file staged and then fixed without staging is refused."""
+    import tempfile
+
+    listed = subprocess.run(["git", "ls-files", "-z", "--", "data"], cwd=root, capture_output=True)
+    if listed.returncode != 0:
+        print(f"无法读取 git 暂存区：{listed.stderr.decode(errors='replace').strip()}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="portal-staged-") as staged:
+        copied = subprocess.run(["git", "checkout-index", "-z", "--stdin", f"--prefix={Path(staged).as_posix()}/"],
+                                cwd=root, input=listed.stdout, capture_output=True)
+        if copied.returncode != 0:
+            print(f"无法读取 git 暂存区：{copied.stderr.decode(errors='replace').strip()}", file=sys.stderr)
+            return 2
+        started = time.perf_counter()
+        try:
+            _, meetings = load_data(Path(staged))
+        except DataErrors as exc:
+            print(exc.report(), file=sys.stderr)
+            print("以上是暂存区（git add 后）中的内容。改正后请再 git add 这些文件，然后提交。", file=sys.stderr)
+            return 1
+    print(f"数据检查通过（暂存区）：{len(meetings)} 个会议文件，用时 {time.perf_counter() - started:.2f} 秒。")
+    return 0
+
+
 def status(meeting_id: str | None = None, root: Path = ROOT, out=sys.stdout) -> int:
-    """Print each meeting's status, its 下一步 (the same list as the checklist page) and its steps."""
+    """Print each meeting's state (the same word and numbers as the home page), its 下一步 (the same
+    list as the checklist page) and its steps."""
     from macros.outputs.portal import Portal
     from macros.outputs.render import meeting_name
-    from macros.model.rectification import is_held
-    from macros.rules.after_meeting import next_step
     from macros.rules.preparation import countdown, due_text
 
     try:
@@ -244,26 +205,29 @@ def status(meeting_id: str | None = None, root: Path = ROOT, out=sys.stdout) -> 
     renderer = portal.renderer
     for meeting in meetings:
         result = renderer.checklist(meeting)
-        after = next_step(meeting, renderer.today, renderer.meeting_report_days)
-        summary = "已召开" if is_held(meeting) else result.summary
-        print(f"{meeting_name(meeting)}（{meeting.id}）：{summary}（截至{cn_date(result.as_of)}）", file=out)
-        if is_held(meeting):
-            held_on = f"{cn_date(meeting.held.date)}（已召开）"
+        state = renderer.lifecycle(meeting)
+        late = "；有逾期事项" if state.overdue else ""
+        print(f"{meeting_name(meeting)}（{meeting.id}）：{state.label}{late}（截至{cn_date(state.as_of)}）", file=out)
+        if state.held:
+            held_on = f"{cn_date(state.date)}（已召开）"
         else:
-            held_on = cn_date(result.held_on) + f"，{countdown(result.days_to_meeting)}" if result.held_on else "待定"
+            held_on = cn_date(state.date) + f"，{countdown(state.days_to_meeting)}" if state.date else "待定"
         print(f"  会议时间：{held_on}", file=out)
-        if after:
-            due = f"；期限：{due_text(after.due, after.overdue)}" if after.due else ""
-            print(f"  会后：下一步是{after.title}{due}", file=out)
+        action = state.action
+        if action and (state.held or state.stage == "unrecorded"):
+            due = f"；期限：{due_text(action.due, action.overdue)}" if action.due else ""
+            print(f"  会后：下一步是{action.title}{due}", file=out)
         if result.next_steps:
             print("  下一步：", file=out)
         for number, step in enumerate(result.next_steps, 1):
-            what = f"{step.item.label}（{step.item.detail or step.item.status}）"
+            what = f"{step.item.label}（{step.item.detail or step.item.open_word}）"
             print(f"    {number}. {step.step.title}：{what}；办理：{step.actor}；期限：{due_text(step.due, step.overdue)}", file=out)
-        print("  各环节：", file=out)
+        print("  各环节（会议召开时）：" if result.closed else "  各环节：", file=out)
         for step in result.steps:
             due = f"，期限 {due_text(step.due, step.overdue)}" if step.due else ""
-            print(f"    {step.title}：{step.done_count}/{len(step.items)} {step.status}{due}", file=out)
+            print(f"    {step.title}：{step.done_count}/{step.total} {step.status}{due}", file=out)
+        for step, item in result.not_applicable:
+            print(f"    不适用：{step.title}：{item.label}（{item.not_applicable}）", file=out)
         print(file=out)
     return 0
 
@@ -277,7 +241,7 @@ def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> i
     from macros.model.schema import scaffold
 
     if not meeting_id or not re.fullmatch(ID_PATTERN, meeting_id) or len(meeting_id) > MAX_ID_LENGTH:
-        print("请给出新会议的编号，只用小写英文字母、数字和连字符，不超过 64 个字符，例如：make new ID=2023-county-gov-office", file=sys.stderr)
+        print(f"请给出新会议的编号，只用小写英文字母、数字和连字符，不超过 64 个字符，例如：{spell('new', '2023-county-gov-office')}", file=sys.stderr)
         return 2
     path = root / "data" / "meetings" / f"{meeting_id}.yml"
     if path.exists():
@@ -289,7 +253,7 @@ def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> i
         year = int(leading.group(1)) if leading and 2000 <= int(leading.group(1)) <= 2100 else dt.date.today().year
     lines = [
         SCHEMA_MODELINE,
-        "# 新会议文件：填写标有“必填”的各项后运行 make check；不需要的整段（如 inspection）可以留空或删去。",
+        f"# 新会议文件：填写标有“必填”的各项后运行 {spell('check')}；不需要的整段（如 inspection）可以留空或删去。",
         *_with_year_aspects(scaffold(MEETING, {"id": meeting_id, "year": str(year)}), year, root),
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -326,7 +290,7 @@ def pdf(root: Path = ROOT) -> int:
 
     site = root / "site"
     if not (site / "index.html").exists():
-        print("还没有生成网站。请先运行 make build。", file=sys.stderr)
+        print(f"还没有生成网站。请先运行 {spell('build')}。", file=sys.stderr)
         return 2
     chromium = find_chromium()
     if chromium is None:
@@ -359,7 +323,7 @@ def serve(port: int, root: Path = ROOT) -> int:
         # The whole portal: built into site/ as make build does (only what changed), served, rebuilt on each save.
         from macros.adapters import preview
 
-        return preview.serve(root, port=port)
+        return preview.serve(root, build, port=port)
     print(f"预览地址：http://127.0.0.1:{port}/ （只预览会议 {os.environ['PORTAL_ONLY'].strip()} 和首页；保存修改后自动重新生成并刷新；按 Ctrl+C 停止）", flush=True)
     try:
         return subprocess.run(runner.serve_command(root / "mkdocs.yml", port), cwd=root, env=runner.environment()).returncode
@@ -367,11 +331,12 @@ def serve(port: int, root: Path = ROOT) -> int:
         return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="macros.adapters.cli", description=__doc__)
+def main(argv: list[str] | None = None, prog: str = "macros.adapters.cli") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build", help="build site/ atomically with --strict")
-    commands.add_parser("check", help="validate every file under data/meetings/")
+    check_parser = commands.add_parser("check", help="validate every file under data/meetings/")
+    check_parser.add_argument("--staged", action="store_true", help="check what git has staged for the next commit (the pre-commit hook)")
     commands.add_parser("clean-text", help="remove control, zero-width and direction characters from the data files")
     status_parser = commands.add_parser("status", help="progress and missing items of each meeting")
     status_parser.add_argument("id", nargs="?", help="only this meeting")
@@ -382,15 +347,29 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("build-local", help="build site-local/, whose links also work opened from a folder (file://)")
     serve_parser = commands.add_parser("serve", help="preview with live reload on 127.0.0.1 (without PORTAL_ONLY: site/ built as make build does)")
     serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--id", help="preview only this meeting and the home page (make serve ID=...)")
     args = parser.parse_args(argv)
+    global _HOW
+    _HOW = "make" if prog == "macros.adapters.cli" else "portal" if os.name == "nt" else prog
     try:
         runner.name()
     except runner.UnknownRunner as exc:
         print(exc, file=sys.stderr)
         return 2
+    try:
+        return _run(args)
+    except PublishError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "build-local":
         return build_local()
     if args.command == "serve":
+        if args.id:
+            os.environ["PORTAL_ONLY"] = args.id
+            os.environ["PORTAL_SEARCH"] = "off"
         return serve(args.port)
     if args.command == "build":
         return build()
@@ -405,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "schema":
         write_json_schema()
         return 0
-    return check()
+    return check_staged() if args.staged else check()
 
 
 if __name__ == "__main__":

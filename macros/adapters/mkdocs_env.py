@@ -7,4 +7,4 @@ def define_env(env):
     @env.macro
     def meeting_index() -> str:
         """The list of all meetings by year and group, with their progress."""
-        return env.conf["extra"]["portal"].home()
+        return env.conf["extra"]["portal_build"].portal.home()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import sys
 import threading
 import time
@@ -103,9 +102,8 @@ def data_error_page(root: Path) -> str | None:
     return None
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, interval: float = 1.0) -> int:
-    from macros.adapters.cli import build
-
+def serve(root: Path, build, host: str = "127.0.0.1", port: int = 8000, interval: float = 1.0) -> int:
+    """Build with ``build(root, site)`` (``cli.build``), serve ``site/``, build again after each change."""
     site = root / "site"
     _Handler.state = {"version": time.time_ns(), "error": None}
     if build(root, site) != 0:
@@ -134,6 +132,3 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, interval: float
         server.shutdown()
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(serve(Path(os.getcwd())))

@@ -12,6 +12,7 @@ import dataclasses
 
 import contextlib
 import fnmatch
+import functools
 import gc
 import os
 import re
@@ -35,6 +36,7 @@ from macros.model.schema import (
     Type,
     colon_advice,
     is_blank,
+    shown,
 )
 from macros.model.yamlfile import Mapping, Node, Scalar, YamlFileError
 from macros.model import yamlfile
@@ -111,9 +113,15 @@ class Parts(Type):
                 ctx.error(item.line, where, colon_advice(next(iter(item.items))))
             elif isinstance(item, Mapping):
                 kind = self.point_part if "point" in item.items else self.fact_part
-                parts.append(kind.convert(item, ctx, where))
+                part = kind.convert(item, ctx, where)
+                if isinstance(part, Record) and "point" in part:
+                    _check_prose(part.point, part.line_of("point"), ctx, f"{where}.point")
+                parts.append(part)
             else:
-                parts.append(Text().convert(item, ctx, where))
+                text = Text().convert(item, ctx, where)
+                if isinstance(text, str):
+                    _check_prose(text, item.line, ctx, where)
+                parts.append(text)
         return [part for part in parts if isinstance(part, (str, Record))]
 
     def json_schema(self):
@@ -139,6 +147,60 @@ def _prose_with_colon(item: Mapping) -> bool:
     A field name is ASCII; a mistyped one (``fcat``) is left to the field check, which names the right one.
     """
     return len(item.items) == 1 and not next(iter(item.items)).isascii()
+
+
+_KEY_WITH_FULL_WIDTH_COLON = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*：\s*(.*)$", re.S)
+_FIELD_PATH = re.compile(r"(?<![A-Za-z0-9_./-])([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)+|[a-z]+_[a-z_]+)(?![A-Za-z0-9_/-])")
+_ASCII_WORD = re.compile(r"(?<![A-Za-z0-9_./-])[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_/-])")
+
+
+@functools.cache
+def field_names() -> frozenset[str]:
+    """Every field name of the meeting file and every citable fact's name: ASCII words that read as
+    a typo when they stand in Chinese prose (“分别到opinions.places等乡镇”)."""
+    names = set(facts.CATALOGUE)
+    for name in facts.CATALOGUE:
+        names.update(name.split("."))
+
+    def walk(kind) -> None:
+        if isinstance(kind, List):
+            walk(kind.item)
+        elif isinstance(kind, Obj):
+            for key, spec in kind.fields.items():
+                names.add(key)
+                walk(spec.type)
+
+    walk(MEETING)
+    walk(Parts.fact_part)
+    walk(Parts.point_part)
+    return frozenset(names)
+
+
+def _check_prose(text: str, line: int, ctx: Context, path: str) -> None:
+    """Prose that would print a field name or a field path on paper: a key typed with a full-width
+    colon (“- fact：opinions.places” is read as text), or a field path left in a sentence."""
+    keyed = _KEY_WITH_FULL_WIDTH_COLON.match(text)
+    if keyed and keyed.group(1) in field_names():
+        key, value = keyed.group(1), keyed.group(2).strip()
+        example = f"- {key}: {value}" if value else f"- {key}: ……"
+        what = {"fact": "引用事实", "point": "要点"}.get(key, "字段")
+        ctx.error(line, path, f"“{key}”后面用了中文冒号“：”，这一项会被当作正文，把“{shown(text)}”原样印在报告里。"
+                              f"{what}请写成“{example}”（英文冒号“:”再加一个空格）。")
+        return
+    if not _has_chinese(text):
+        return
+    found = next((match for match in _FIELD_PATH.finditer(text) if re.split(r"[.\[]", match.group())[0] in field_names()), None)
+    if not found:
+        found = next((word for word in _ASCII_WORD.finditer(text) if word.group() in field_names()), None)
+    if found:
+        word = found.group()
+        cited = word if word in facts.CATALOGUE else ""
+        fix = (f"要引用这一事实，请把它单独写成一项“- fact: {cited}”；" if cited else "")
+        ctx.error(line, path, f"正文中有“{word}”，它会原样印在报告里。{fix}否则请改写成中文。")
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
 MEMBER = Obj(
@@ -248,6 +310,33 @@ MEMBER_MATERIAL = Obj(
     {
         "member": Field(Text(), "班子成员姓名", required=True),
         "status": Field(Choice(*MATERIAL_STATUSES), "个人对照检查材料的进度", required=True),
+    }
+)
+
+NOT_APPLICABLE_ITEMS = {
+    "study.materials": "确定自学材料",
+    "study.sessions": "开展集中学习研讨",
+    "study.warning": "开展警示教育",
+    "opinions.methods": "确定征求意见方式",
+    "opinions.people": "统计征求意见人次",
+    "opinions.forms": "统计征求意见表份数",
+    "opinions.items": "汇总意见建议",
+    "opinions.assigned": "意见分解到每位班子成员",
+    "talks.units": "与分管单位主要负责同志谈话",
+    "talks.branches": "与所在党支部党员代表谈话",
+    "review.group": "班子对照检查材料修改完善",
+    "report.attendees": "确定参加人员",
+}
+"""Checklist items a meeting may mark 不适用 (by key or by the name the checklist shows), besides whole steps."""
+
+NOT_APPLICABLE = Obj(
+    {
+        "what": Field(
+            Choice(*STEP_TITLES, *NOT_APPLICABLE_ITEMS, names={**STEP_TITLES, **NOT_APPLICABLE_ITEMS}),
+            "不适用的环节或事项，写清单上的名称即可，如“开展警示教育”“统计征求意见表份数”“征求意见”",
+            required=True,
+        ),
+        "reason": Field(Text(), "不适用的原因，如“上级通知未要求开展警示教育”", required=True),
     }
 )
 
@@ -400,6 +489,10 @@ MEETING = Obj(
         "deadlines": Field(
             Obj({key: Field(Date(), f"“{title}”的完成期限") for key, title in STEP_TITLES.items()}),
             "各环节的完成期限；不填时按会议日期倒推",
+        ),
+        "not_applicable": Field(
+            List(NOT_APPLICABLE),
+            "本次会议不适用的环节或事项及原因：既不算已完成，也不算缺项，清单中注明原因",
         ),
         "readiness": Field(
             Obj({"statement": Field(Text(), "具备开会条件的表述", required=True)}),
@@ -583,6 +676,12 @@ def _cross_check(meeting: Record, ctx: Context) -> None:
         due = meeting.deadlines[key] if meeting.deadlines else None
         if held_on and due and due > held_on:
             ctx.error(meeting.deadlines.line_of(key), f"deadlines.{key}", f"“{title}”的期限 {due} 晚于会议日期 {held_on}。各环节应在开会前完成，请改到会议日期之前。")
+    _check_printed_text(meeting, ctx)
+    marked: dict[str, int] = {}
+    for index, entry in enumerate(meeting.not_applicable):
+        if entry.what in marked:
+            ctx.error(entry.line_of("what"), f"not_applicable[{index}].what", f"“{_not_applicable_name(entry.what)}”已在第 {marked[entry.what]} 行标为不适用。请只保留一条。")
+        marked.setdefault(entry.what, entry.line_of("what"))
     _check_cited_facts(meeting, ctx)
 
 
@@ -612,6 +711,26 @@ def _check_opinions(meeting: Record, by_name: dict, ctx: Context) -> None:
         date = record[key] if record else None
         if held_on and date and date > held_on:
             ctx.error(record.line_of(key), path, f"{what} {date} 晚于会议日期 {held_on}。会前各环节应在开会前完成，请核对。")
+
+
+def _check_printed_text(meeting: Record, ctx: Context) -> None:
+    """Headings and the other single texts a document prints: no field name or path typed into them."""
+    texts = []
+    if meeting.report:
+        texts += [(meeting.report, "arrangement_lead", "report.arrangement_lead")]
+        texts += [(section, "heading", f"report.sections[{index}].heading") for index, section in enumerate(meeting.report.sections)]
+    if meeting.readiness:
+        texts.append((meeting.readiness, "statement", "readiness.statement"))
+    if meeting.arrangement:
+        texts += [(meeting.arrangement, key, f"arrangement.{key}")
+                  for key in ("time_pending", "place_pending", "attendees_pending", "supervisor_remarks", "closing_focus")]
+    for record, key, path in texts:
+        if isinstance(record[key], str):
+            _check_prose(record[key], record.line_of(key), ctx, path)
+
+
+def _not_applicable_name(key: str) -> str:
+    return STEP_TITLES.get(key) or NOT_APPLICABLE_ITEMS[key]
 
 
 def _check_cited_facts(meeting: Record, ctx: Context) -> None:
@@ -644,6 +763,15 @@ def _check_cited_facts(meeting: Record, ctx: Context) -> None:
                 ctx.error(part.line_of("fact"), f"{where}.fact", f"引用了“{part.fact}”（{fact.doc}）的第 {part.item} 项，但第 {part.item} 项没有填写它。请先填写，或删去这一引用。")
             elif value is None:
                 ctx.error(part.line_of("fact"), f"{where}.fact", f"引用了“{part.fact}”（{fact.doc}），但文件中没有填写它。请先填写，或删去这一引用。")
+            elif fact.number and _is_zero(facts.CATALOGUE[part.fact].get(meeting)):
+                field = fact.fields[0]
+                ctx.error(part.line_of("fact"), f"{where}.fact", f"引用了“{part.fact}”（{fact.doc}），但它是 0，报告会印出“0”。"
+                                                                  f"请在 {field} 中填写实际数目（尚未统计时写 xx），或删去这一引用。")
+
+
+def _is_zero(value) -> bool:
+    number = getattr(value, "number", getattr(value, "value", None))
+    return number == 0
 
 
 def _already_reported(ctx: Context, fields: tuple[str, ...]) -> bool:
@@ -764,6 +892,7 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
         if meeting.id in first_seen:
             errors.append(DataError(meeting.source, meeting.line_of("id"), "id", f"编号“{meeting.id}”已在 {first_seen[meeting.id].source} 中使用。"))
         first_seen.setdefault(meeting.id, meeting)
+    errors.extend(_same_group_and_year(meetings))
     errors.extend(rectification.link_years(meetings, complete=only is None))
     try:
         errors.extend(years.link_years(meetings, years.load_years(root)))
@@ -773,6 +902,33 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
         raise DataErrors(errors)
     meetings.sort(key=lambda m: (-m.year, m.group.name, m.id))
     return meetings
+
+
+def _same_group_and_year(meetings: list[Record]) -> list[DataError]:
+    """Two files of one group and one year (most often a copied file left unchanged): an error on the
+    later file naming the other, unless one names the other as its ``previous`` (a second meeting of
+    the year that follows the first)."""
+    seen: dict[tuple, Record] = {}
+    errors = []
+    for meeting in sorted(meetings, key=lambda m: m.source):
+        if not meeting.group or meeting.year is None or not meeting.group.name:
+            continue
+        key = (meeting.group.name, meeting.year)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = meeting
+            continue
+        if meeting.previous == first.id or first.previous == meeting.id or meeting.id == first.id:
+            # One replaces the other; or the same id twice, which is reported as such.
+            seen[key] = meeting
+            continue
+        errors.append(DataError(
+            meeting.source, meeting.line_of("year"), "year",
+            f"{first.source} 也是“{meeting.group.name}”{meeting.year}年度的会议，两个文件会生成两套相同班子、相同年度的页面。"
+            f"如果是复制文件后忘了修改，请改正班子名称（group.name）或年度（year）；如果这一年确实开了两次会，"
+            f"请在后一次会议的文件中写“previous: {first.id}”。",
+        ))
+    return errors
 
 
 def _previous_files(paths: list[Path], meetings: list[Record], only: set[str]) -> list[Path]:

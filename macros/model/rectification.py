@@ -69,6 +69,9 @@ def check(meeting: Record, by_name: dict, ctx: Context) -> None:
     for index, item in enumerate(meeting.rectification):
         path = f"rectification[{index}]"
         ctx.known_member(item, "member", by_name, path)
+        if any(error.field == f"{path}.status" for error in ctx.errors):
+            # A status that was refused reads as the default here: say nothing about a value never written.
+            continue
         if item.status == "已完成" and item.completed_on is None:
             ctx.error(item.line_of("status"), f"{path}.status", "状态为“已完成”，请填写完成日期 completed_on（如 2022-06-30）。")
         if item.completed_on is not None and item.status != "已完成":
@@ -94,6 +97,11 @@ def link_years(meetings: list[Record], complete: bool = True) -> list[DataError]
     for meeting in meetings:
         if meeting.group and meeting.year is not None:
             by_group_year.setdefault((meeting.group.name, meeting.year), meeting)
+    for meeting in meetings:
+        # A second meeting of the same year names the first as its previous: the next year follows it.
+        key = (meeting.group.name, meeting.year) if meeting.group else None
+        if key and meeting.previous and by_group_year.get(key) is by_id.get(meeting.previous):
+            by_group_year[key] = meeting
     errors = []
     for meeting in meetings:
         previous = None
@@ -109,7 +117,7 @@ def link_years(meetings: list[Record], complete: bool = True) -> list[DataError]
             elif previous is meeting:
                 errors.append(DataError(meeting.source, line, "previous", "上一年度会议不能是本次会议自己。"))
                 previous = None
-            elif previous is not None and previous.year >= meeting.year:
+            elif previous is not None and (previous.year > meeting.year or (previous.year == meeting.year and previous.group.name != meeting.group.name)):
                 errors.append(DataError(meeting.source, line, "previous", f"“{previous.id}”是{previous.year}年的会议，不早于本次会议（{meeting.year}年）。"))
                 previous = None
         else:

@@ -291,6 +291,29 @@ _FULL_WIDTH_COLON = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：")
 _FULL_WIDTH_COMMA = re.compile(r"[\[{][^\]}]*，")
 
 
+_FIRST_KEY_ADVICE = ("这一行列表项的第一个字段名后面用了中文冒号“：”，YAML 把这一行和下一行连成了一段文字。"
+                     "字段名后要用英文冒号“:”再加一个空格：“{fixed}”。")
+_LIST_ITEM_INDENT = re.compile(r"^(\s*)-\s+")
+
+
+def _first_key_with_full_width_colon(source: list[str], at: int) -> int:
+    """The line of a list item whose first key has a full-width colon (“- name：吴秀兰”), when the
+    parser stumbled on a later line of the same item: YAML read that key and value as the start of a
+    text running on into the item's next field. 0 when the lines above are not such an item."""
+    for number in range(at - 1, 0, -1):
+        line = source[number - 1] if number <= len(source) else ""
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        item = _LIST_ITEM_INDENT.match(line)
+        if item and _FULL_WIDTH_COLON.match(line):
+            below = source[at - 1] if 0 < at <= len(source) else ""
+            deeper = len(below) - len(below.lstrip(" ")) > len(item.group(1))
+            return number if deeper else 0
+        if item or ":" in line:
+            return 0
+    return 0
+
+
 def syntax_advice(exc: yaml.MarkedYAMLError, text: str = "") -> tuple[int, str]:
     """The line and the Chinese advice for a parser error, by the kind of mistake."""
     problem, context = exc.problem or "", exc.context or ""
@@ -313,6 +336,10 @@ def syntax_advice(exc: yaml.MarkedYAMLError, text: str = "") -> tuple[int, str]:
     if "escape" in problem:
         return at_problem, "双引号中的反斜杠“\\”被当作转义符。请改用单引号把文字括起来，或把“\\”写成两个。"
     if "mapping values are not allowed" in problem:
+        first_key = _first_key_with_full_width_colon(source, at_problem)
+        if first_key:
+            fixed = re.sub(r"\s*：\s*", ": ", source[first_key - 1].strip(), count=1)
+            return first_key, _FIRST_KEY_ADVICE.format(fixed=fixed)
         return at_problem, _COLON_ADVICE
     if "block sequence entries are not allowed" in problem:
         return at_problem, "列表项“- ”不能和字段名写在同一行。请在字段名后换行，把每一项另起一行并缩进，以“- ”开头。"

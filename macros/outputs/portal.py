@@ -18,12 +18,6 @@ from macros.outputs.kinds import kinds_of
 from macros.outputs.render import Renderer, home_years, meeting_name, meeting_pages
 
 
-def preview_only() -> set[str] | None:
-    """PORTAL_ONLY=<id>[,<id>…]: build only these meetings (a fast preview while editing)."""
-    value = os.environ.get("PORTAL_ONLY", "").strip()
-    return {part.strip() for part in value.split(",") if part.strip()} or None
-
-
 def build_date() -> dt.date:
     """Today, or PORTAL_TODAY (YYYY-MM-DD) so that a build can be reproduced."""
     fixed = os.environ.get("PORTAL_TODAY")
@@ -42,7 +36,8 @@ class Portal:
         return f"Portal({str(self.root)!r}, {len(self.meetings)} meetings)"
 
     @classmethod
-    def load(cls, root: Path, today: dt.date | None = None, only: set[str] | None = None, cache=None) -> "Portal":
+    def load(cls, root: Path, today: dt.date | None = None, only: set[str] | None = None, cache=None,
+             home_meetings: int | None = None) -> "Portal":
         """Load ``root/data/meetings`` (or only the given ids); raises DataErrors listing every problem.
 
         ``cache``: a ``buildcache.ModelCache`` of validated meetings (files unchanged are not validated again)."""
@@ -50,7 +45,8 @@ class Portal:
         if only and not meetings:
             raise DataErrors([DataError(f"data/meetings/{sorted(only)[0]}.yml", 0, "", "没有这个会议文件。请检查 ID。")])
         lead_days = {key: settings.lead_days[key] for key in DEFAULT_LEAD_DAYS}
-        renderer = Renderer(today=today or build_date(), lead_days=lead_days, meeting_report_days=settings.meeting_report_days)
+        renderer = Renderer(today=today or build_date(), lead_days=lead_days, meeting_report_days=settings.meeting_report_days,
+                            home_meetings=home_meetings)
         return cls(root, meetings, renderer)
 
     def pages(self, only: set[str] | None = None, years: set[int] | None = None) -> dict[str, str]:
@@ -62,7 +58,7 @@ class Portal:
 
     def year_page_uris(self) -> list[str]:
         """The sources of every year page (``years/<year>.md``), rendered or not."""
-        return [f"years/{year}.md" for year in home_years(self.meetings)[1]]
+        return [f"years/{year}.md" for year in home_years(self.meetings, self.renderer and self.renderer.home_meetings)[1]]
 
     def home(self) -> str:
         return self.renderer.home(self.meetings)

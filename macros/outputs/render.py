@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
 from pathlib import Path
 
 import jinja2
@@ -20,6 +19,7 @@ from macros.model import facts, placeholders, rectification
 from macros.outputs.kinds import BY_KEY, KINDS, documents_of, kinds_of
 from macros.model import years
 from macros.rules import after_meeting, documents
+from macros.rules import lifecycle as stages
 from macros.rules import notice as notice_rules
 from macros.rules import preparation as rules
 from macros.model.text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
@@ -183,8 +183,10 @@ class Renderer:
     """Turns loaded meetings into Markdown pages."""
 
     def __init__(self, template_dir: Path = TEMPLATES, today: dt.date | None = None, lead_days: dict | None = None,
-                 meeting_report_days: int = rectification.DEFAULT_REPORT_DAYS):
+                 meeting_report_days: int = rectification.DEFAULT_REPORT_DAYS, home_meetings: int | None = None):
         self.today = today or dt.date.today()
+        self.home_meetings = home_meetings
+        """At most this many meetings on the home page (None: ``HOME_MEETINGS``)."""
         self.lead_days = lead_days
         self.meeting_report_days = meeting_report_days
         self._checklists: dict = {}
@@ -262,9 +264,11 @@ class Renderer:
             document_summary=self.document_summary,
             attendance=rectification.attendance,
             meeting_report_due=lambda meeting: rectification.report_due(meeting, self.meeting_report_days),
-            talks_held=lambda meeting: sum(talk.held for talk in rules.required_talks(meeting)),
-            after_step=lambda meeting: after_meeting.next_step(meeting, self.today, self.meeting_report_days),
-            meeting_state=after_meeting.state,
+            talks_held=self.talks_held,
+            count_text=count_text,
+            lifecycle=self.lifecycle,
+            stage_words=stages.STAGES,
+            overdue_word=stages.OVERDUE,
             after_guide=after_meeting.GUIDE,
         )
 
@@ -281,6 +285,11 @@ class Renderer:
             return f"会议于{cn_date(held.date)}召开，{reported}"
         return kind.summary
 
+    @staticmethod
+    def talks_held(meeting) -> int:
+        """The talks the 四必谈 rule required that were held (the 会议情况报告's 人次)."""
+        return sum(talk.held for talk in rules.required_talks(meeting))
+
     def _render(self, name: str, **context) -> str:
         return self.env.get_template(name).render(**context)
 
@@ -288,7 +297,14 @@ class Renderer:
         """The meeting's checklist, computed once for all its pages and the home page."""
         key = (meeting.source, meeting.id)
         if key not in self._checklists:
-            self._checklists[key] = rules.checklist(meeting, self.today, self.lead_days)
+            self._checklists[key] = rules.checklist(meeting, self.today, self.lead_days, closed=rectification.is_held(meeting))
+        return self._checklists[key]
+
+    def lifecycle(self, meeting) -> stages.Lifecycle:
+        """The meeting's stage as of the build date: the one answer every page and the terminal show."""
+        key = ("lifecycle", meeting.source, meeting.id)
+        if key not in self._checklists:
+            self._checklists[key] = stages.lifecycle(meeting, self.checklist(meeting), self.today, self.meeting_report_days)
         return self._checklists[key]
 
     def _page_source(self, kind: str, meeting) -> str:
@@ -299,7 +315,8 @@ class Renderer:
         cache = self._raw[1]
         if kind not in cache:
             checklist = self.checklist(meeting)
-            context = dict(meeting=meeting, checklist=checklist, today=self.today, page_title=page_title(kind, meeting),
+            context = dict(meeting=meeting, checklist=checklist, state=self.lifecycle(meeting), today=self.today,
+                           page_title=page_title(kind, meeting),
                            draft=self.is_draft(meeting) if kind == "overview" else False)
             cache[kind] = self._render(f"{kind}.md.j2", **context)
         return cache[kind]
@@ -320,8 +337,9 @@ class Renderer:
         return self.after_draft(kind, meeting)
 
     def unfinished(self, meeting) -> bool:
-        """Open checklist items, or placeholders (xx, x月x日, 待定 …) left in the report or the agenda."""
-        if not self.checklist(meeting).ready:
+        """Open checklist items (before the meeting is held), or placeholders (xx, x月x日, 待定 …) left
+        in the report or the agenda."""
+        if self.lifecycle(meeting).preparation_open:
             return True
         return any(self._placeholders(kind, meeting) for kind in ("report", "agenda"))
 
@@ -339,18 +357,23 @@ class Renderer:
     def warnings(self, kind: str, meeting) -> list[str]:
         """What stands between a document and the superior, said on screen only, naming the field to fill."""
         if BY_KEY[kind].draft != "preparation":
+            warnings = []
+            if kind == "meeting-report" and not self.talks_held(meeting):
+                warnings.append("会议文件中没有谈心谈话记录，报告中的谈心谈话人次无从计算：请在 talks.records 中填写已开展的谈话。")
+            if kind == "meeting-report":
+                warnings += [f"会议文件中{doc}（{field}）填的是 0，报告中写作 xx：请填写实际数目。" for field, doc in zero_counts(meeting)]
             found = self._placeholders(kind, meeting)
-            warnings = [f"{PAGE_TITLES[kind]}中还有未填写的内容：{'、'.join(found)}。"] if found else []
-            missing = notice_rules.missing_year_file(meeting) if BY_KEY[kind].needs_aspects else ""
-            return warnings + [missing] if missing else warnings
-        checklist = self.checklist(meeting)
-        missing = checklist.total - checklist.done_count
+            if found:
+                warnings.append(f"{PAGE_TITLES[kind]}中还有未填写的内容：{'、'.join(found)}。")
+            missing_aspects = notice_rules.missing_year_file(meeting) if BY_KEY[kind].needs_aspects else ""
+            return warnings + [missing_aspects] if missing_aspects else warnings
+        missing = self.lifecycle(meeting).preparation_open
         warnings = []
-        if kind == "report" and rules.cites_readiness(meeting) and not checklist.ready:
+        if kind == "report" and rules.cites_readiness(meeting) and missing:
             warnings.append(
                 f"报告称“{meeting.readiness.statement.rstrip('。')}”，但准备工作清单中还有 {missing} 项未完成，数据不支持这一表述。"
             )
-        elif not checklist.ready:
+        elif missing:
             warnings.append(f"准备工作清单中还有 {missing} 项未完成。")
         if kind in ("report", "agenda"):
             warnings += rules.arrangement_gaps(meeting)
@@ -362,16 +385,17 @@ class Renderer:
 
     def home(self, meetings) -> str:
         """The dashboard: the latest year's summary, then the meetings of the most recent years."""
-        listed, linked = home_years(meetings)
+        listed, linked = home_years(meetings, self.home_meetings)
         # Only the years listed here: the others have pages of their own.
         entries = [(meeting, self.checklist(meeting)) for meeting in meetings if meeting.year in listed]
         latest = [(m, c) for m, c in entries if m.year == listed[0]]
+        states = [self.lifecycle(m) for m, _ in latest]
         return self._render(
             "home.md.j2",
             entries=entries,
             years=listed,
             linked_years=linked,
-            summary=year_summary(latest),
+            summary=stages.year_summary(states),
             steps=step_summary(latest),
             as_of=self.today,
             prefix="",
@@ -380,29 +404,52 @@ class Renderer:
     def year_pages(self, meetings, years: set[int] | None = None) -> dict[str, str]:
         """A page for each year the home page does not list (``years/<year>.md``); ``years``: only
         the pages of these years (a warm build renders the years of the meetings it renders)."""
-        _, linked = home_years(meetings)
+        _, linked = home_years(meetings, self.home_meetings)
         pages = {}
         for year in linked:
             if years is not None and year not in years:
                 continue
             entries = [(meeting, self.checklist(meeting)) for meeting in meetings if meeting.year == year]
+            summary = stages.year_summary([self.lifecycle(meeting) for meeting, _ in entries])
             pages[f"years/{year}.md"] = self._render(
-                "year.md.j2", year=year, entries=entries, years=[year], summary=year_summary(entries), as_of=self.today, prefix="../"
+                "year.md.j2", year=year, entries=entries, years=[year], summary=summary,
+                summary_sentence=stages.summary_sentence(summary), as_of=self.today, prefix="../"
             )
         return pages
+
+
+REPORTED_COUNTS = (("opinions.people", "征求意见人次"), ("opinions.items", "意见建议条数"), ("held.criticisms", "批评意见条数"))
+"""The counts the 会议情况报告 prints; a zero among them is not printed but reported as missing."""
+
+
+def count_text(count) -> str:
+    """A count as the 会议情况报告 prints it: as written, but a zero as the placeholder xx (a report
+    never says “0条”: the number is missing, and the page says so)."""
+    return "xx" if getattr(count, "number", None) == 0 else str(count)
+
+
+def zero_counts(meeting) -> list[tuple[str, str]]:
+    """The counts of REPORTED_COUNTS the meeting gives as 0: (field, what it is)."""
+    found = []
+    for field, doc in REPORTED_COUNTS:
+        section, name = field.split(".")
+        record = meeting[section]
+        if record is not None and getattr(record[name], "number", None) == 0:
+            found.append((field, doc))
+    return found
 
 
 HOME_MEETINGS = 200
 """The home page lists whole years, newest first, while they hold at most this many meetings together
 (the latest year always); each older year gets a page of its own. This keeps the home page small
-(about 110 KB at 1,000 meetings) and every meeting two clicks away. PORTAL_HOME_MEETINGS sets another
-limit (the tests use it to have year pages with few meetings)."""
+(about 110 KB at 1,000 meetings) and every meeting two clicks away. ``extra: portal_home_meetings`` in
+mkdocs.yml sets another limit (the tests use it to have year pages with few meetings)."""
 
 
 def home_years(meetings, limit: int | None = None) -> tuple[list[int], list[int]]:
     """The years the home page lists and the years it links to their own page, newest first."""
     if limit is None:
-        limit = int(os.environ.get("PORTAL_HOME_MEETINGS") or HOME_MEETINGS)
+        limit = HOME_MEETINGS
     counts: dict[int, int] = {}
     for meeting in meetings:
         counts[meeting.year] = counts.get(meeting.year, 0) + 1
@@ -411,15 +458,6 @@ def home_years(meetings, limit: int | None = None) -> tuple[list[int], list[int]
         total += counts[year]
         (listed if not listed or (total <= limit and not linked) else linked).append(year)
     return listed, linked
-
-
-def year_summary(entries) -> dict[str, int]:
-    """How many groups; how many held their meeting, are ready for it, are not yet ready, and (of
-    those not ready) have overdue items."""
-    states = [after_meeting.state(meeting, checklist) for meeting, checklist in entries]
-    ready = states.count("ready")
-    held = states.count("held")
-    return {"groups": len(states), "held": held, "ready": ready, "open": len(states) - ready - held, "overdue": states.count("overdue")}
 
 
 def step_summary(entries) -> list[tuple[str, int, int]]:

@@ -217,14 +217,20 @@ class ShardWriter:
     a shard holds (its summary) and a page's text. The build cache's writer takes what did not change
     from the published site or the cache instead (the same bytes).
 
-    ``prefetched(pages)``, if set, gives a folder where Pagefind already indexed exactly these pages
-    (see ``EarlyShards``), or None."""
+    ``early``: folders where Pagefind already indexed a shard (see ``EarlyShards``), by the shard's
+    key; a folder is used only for the very shard it was made from."""
 
-    prefetched = None
+    def __init__(self, early: dict[str, Path] | None = None):
+        self.early = dict(early or {})
+        self.indexed = 0
+        """How many shards Pagefind indexed for this writer (early ones included)."""
+        self.shards = 0
 
     def index(self, pages: list[tuple[int, SearchPage]], output: Path) -> None:
-        ready = self.prefetched(pages) if self.prefetched is not None else None
-        if ready is not None:
+        self.shards += 1
+        self.indexed += 1
+        ready = self.early.get(shard_key(pages)) if self.early else None
+        if ready is not None and ready.is_dir():
             output.parent.mkdir(parents=True, exist_ok=True)
             os.replace(ready, output)
             return
@@ -421,15 +427,11 @@ class EarlyShards:
 
 
 def index_shard_into(pages: list[tuple[int, SearchPage]], folder: Path) -> None:
-    """Index a shard into ``folder``, which appears whole or not at all (``<folder>.failed`` if it failed)."""
+    """Index a shard into ``folder``, which appears whole or not at all."""
     staging = folder.with_name(folder.name + ".tmp")
-    try:
-        shutil.rmtree(staging, ignore_errors=True)
-        _index_shard(pages, staging)
-        os.replace(staging, folder)
-    except BaseException:
-        folder.with_name(folder.name + ".failed").touch()
-        raise
+    shutil.rmtree(staging, ignore_errors=True)
+    _index_shard(pages, staging)
+    os.replace(staging, folder)
 
 
 def _index_shard(pages: list[tuple[int, SearchPage]], output: Path) -> None:

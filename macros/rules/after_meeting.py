@@ -54,11 +54,6 @@ def next_step(meeting, today: dt.date, report_days: int = rectification.DEFAULT_
     return AfterStep("落实整改", "rectification", min(deadlines) if deadlines else None, overdue)
 
 
-def state(meeting, checklist) -> str:
-    """The meeting's state on the dashboard: ``held`` once recorded as held, else its checklist's
-    (``ready``, ``behind`` or ``overdue``)."""
-    return "held" if rectification.is_held(meeting) else checklist.state
-
 
 QUORUM = (2, 3)
 """At least two thirds of the members due must attend; below that the meeting has to be held again."""

@@ -23,6 +23,7 @@ from macros.rules import notice
 
 
 OFFICE = "办公室"
+NOT_APPLICABLE = "不适用"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class RequiredTalk:
     other: str
     held_on: dt.date | None = None
     held: bool = False
+    item: "Item | None" = None
+    """The checklist's item for this talk (its 不适用 and closed state), once the checklist is made."""
 
     @property
     def label(self) -> str:
@@ -108,7 +111,10 @@ def member_materials(meeting) -> list[tuple[object, str]]:
 
 @dataclass
 class Item:
-    """One thing to be done; ``state`` is the word shown for it (a material's own status), ``actor`` who acts."""
+    """One thing to be done; ``state`` is the word shown for it once done (a material's own status),
+    ``open_word`` while not done, ``actor`` who acts. ``key`` names it for 不适用 (``not_applicable``
+    holds the file's reason); ``closed`` once the meeting is held: what was not done by then stays not
+    done, but is no longer open."""
 
     label: str
     done: bool
@@ -116,10 +122,47 @@ class Item:
     actor: str = OFFICE
     state: str = ""
     overdue: bool = False
+    key: str = ""
+    open_word: str = "未完成"
+    not_applicable: str = ""
+    closed: bool = False
+
+    @property
+    def applicable(self) -> bool:
+        return not self.not_applicable
+
+    @property
+    def open(self) -> bool:
+        """Still to be done: applicable, not done, and the meeting not yet held."""
+        return self.applicable and not self.done and not self.closed
 
     @property
     def status(self) -> str:
-        return self.state or ("已完成" if self.done else "未完成")
+        """The word for where it stands: done (its own word), not done, overdue, closed or 不适用."""
+        if not self.applicable:
+            return NOT_APPLICABLE
+        if self.done:
+            return self.state or "已完成"
+        if self.closed:
+            return "会前" + self.open_word
+        return self.open_word + ("（已逾期）" if self.overdue else "")
+
+    @property
+    def tone(self) -> str:
+        """How the status is emphasised: ``done``, ``open`` (not done), ``overdue``, or ``none``
+        (不适用, or not done by a meeting already held: a closed record)."""
+        if not self.applicable or (self.closed and not self.done):
+            return "none"
+        if self.done:
+            return "done"
+        return "overdue" if self.overdue else "open"
+
+    @property
+    def note(self) -> str:
+        """What the checklist says beside the status: the reason it does not apply, or its detail."""
+        if not self.applicable:
+            return f"不适用：{self.not_applicable}"
+        return self.detail
 
 
 @dataclass
@@ -131,22 +174,47 @@ class Step:
     overdue: bool = False
 
     @property
+    def applicable(self) -> list[Item]:
+        """The items that count: those not marked 不适用."""
+        return [item for item in self.items if item.applicable]
+
+    @property
     def done_count(self) -> int:
-        return sum(item.done for item in self.items)
+        return sum(item.done for item in self.applicable)
+
+    @property
+    def total(self) -> int:
+        return len(self.applicable)
 
     @property
     def complete(self) -> bool:
-        return self.done_count == len(self.items)
+        return self.done_count == self.total
+
+    @property
+    def closed(self) -> bool:
+        return any(item.closed for item in self.items)
 
     @property
     def status(self) -> str:
+        if not self.applicable:
+            return NOT_APPLICABLE
         if self.complete:
             return "已完成"
+        if self.closed:
+            return "会前未完成"
         return "进行中" if self.done_count else "未开始"
 
     @property
+    def tone(self) -> str:
+        if not self.applicable or (self.closed and not self.complete):
+            return "none"
+        if self.complete:
+            return "done"
+        return "overdue" if self.overdue else "open"
+
+    @property
     def missing(self) -> list[Item]:
-        return [item for item in self.items if not item.done]
+        return [item for item in self.applicable if not item.done]
 
 
 @dataclass(frozen=True)
@@ -176,6 +244,8 @@ class Checklist:
     as_of: dt.date | None = None
     members_listed: bool = True
     held_on: dt.date | None = None
+    closed: bool = False
+    """The meeting is held: the checklist is the record of what was done by then, with nothing open."""
 
     @property
     def done_count(self) -> int:
@@ -183,7 +253,11 @@ class Checklist:
 
     @property
     def total(self) -> int:
-        return sum(len(step.items) for step in self.steps)
+        return sum(step.total for step in self.steps)
+
+    @property
+    def not_applicable(self) -> list[tuple[Step, Item]]:
+        return [(step, item) for step in self.steps for item in step.items if not item.applicable]
 
     @property
     def open_count(self) -> int:
@@ -201,28 +275,12 @@ class Checklist:
     def next_steps(self) -> list[NextStep]:
         """Every open item, soonest due first (items of steps without a due date last), in step order otherwise."""
         order = {step.key: index for index, step in enumerate(self.steps)}
-        found = [NextStep(step, item) for step in self.steps for item in step.items if not item.done]
+        found = [NextStep(step, item) for step in self.steps for item in step.items if item.open]
         return sorted(found, key=lambda n: (n.due is None, n.due or dt.date.min, order[n.step.key]))
 
     @property
     def overdue_count(self) -> int:
         return sum(n.overdue for n in self.next_steps)
-
-    @property
-    def state(self) -> str:
-        """``ready``, ``overdue`` (some open item is past its due date) or ``behind``."""
-        if self.ready:
-            return "ready"
-        return "overdue" if self.overdue_count else "behind"
-
-    @property
-    def summary(self) -> str:
-        """The plain status: 已就绪, 尚缺 8 项, 尚缺 8 项，其中 7 项已逾期."""
-        if self.ready:
-            return "已就绪"
-        if self.overdue_count:
-            return f"尚缺 {self.open_count} 项，其中 {self.overdue_count} 项已逾期"
-        return f"尚缺 {self.open_count} 项"
 
     @property
     def days_to_meeting(self) -> int | None:
@@ -247,11 +305,13 @@ def countdown(days: int | None) -> str:
     return "今天" if days == 0 else f"已过 {-days} 天"
 
 
-def checklist(meeting, today: dt.date | None = None, lead_days: dict | None = None) -> Checklist:
+def checklist(meeting, today: dt.date | None = None, lead_days: dict | None = None, closed: bool = False) -> Checklist:
     """The preparation steps of the meeting, each with its items, status and due date.
 
     A step is due ``lead_days[step]`` days before the meeting date unless the meeting's
     ``deadlines`` name a date; it is overdue when ``today`` is past that and it is not complete.
+    Items the file marks 不适用 count neither as done nor as missing. ``closed`` (the meeting is
+    held): nothing is open or overdue any more; what was not done by then reads 会前未完成.
     """
     lead_days = lead_days or DEFAULT_LEAD_DAYS
     talks = required_talks(meeting)
@@ -265,15 +325,21 @@ def checklist(meeting, today: dt.date | None = None, lead_days: dict | None = No
     ]
     held_on = meeting.arrangement.date if meeting.arrangement else None
     overrides = meeting.deadlines
+    marked = {entry.what: entry.reason for entry in meeting.not_applicable}
     for step in steps:
+        for item in step.items:
+            reason = marked.get(step.key) or marked.get(item.key)
+            if reason:
+                item.not_applicable = reason
+            item.closed = closed
         if overrides and overrides[step.key]:
             step.due = overrides[step.key]
         elif held_on:
             step.due = held_on - dt.timedelta(days=lead_days[step.key])
-        step.overdue = bool(step.due and today and today > step.due and not step.complete)
+        step.overdue = bool(step.due and today and today > step.due and not step.complete and not closed)
         for item in step.items:
-            item.overdue = step.overdue and not item.done
-    return Checklist(steps, talks, today, members_listed(meeting), held_on)
+            item.overdue = step.overdue and item.open
+    return Checklist(steps, talks, today, members_listed(meeting), held_on, closed)
 
 
 def members_listed(meeting) -> bool:
@@ -285,21 +351,24 @@ def _talks(meeting, talks: list[RequiredTalk]) -> Step:
     items = []
     if not members_listed(meeting):
         items.append(Item("在会议文件中列出班子全部成员", False, f"目前只列出了书记，“{meeting.talks.rule}”应谈次数待列出后计算"))
+    keys = {"pair": "talks.pairs", "unit": "talks.units", "branch": "talks.branches"}
     for talk in talks:
         actor = f"{talk.member}、{talk.other}" if talk.kind == "pair" else talk.member
-        items.append(Item(talk.label, talk.held, cn_date(talk.held_on), actor, "已谈" if talk.held else "未谈"))
+        talk.item = Item(talk.label, talk.held, cn_date(talk.held_on), actor, "已谈", key=keys[talk.kind], open_word="未谈")
+        items.append(talk.item)
     return Step("talks", STEP_TITLES["talks"], items)
 
 
 def _study(meeting) -> Step:
     study = meeting.study
     sessions = study.sessions
-    items = [
-        Item("确定自学材料", bool(study.materials), f"{len(study.materials)}项" if study.materials else ""),
-        Item("开展集中学习研讨", bool(sessions), f"{len(sessions)}次" if sessions else ""),
-    ]
-    items += [Item(session_label(s), placeholders.is_known(s.date), _date_detail(s.date)) for s in sessions]
-    items.append(Item("开展警示教育", study.warning is not None, study.warning.title if study.warning else ""))
+    items = [Item("确定自学材料", bool(study.materials), f"{len(study.materials)}项" if study.materials else "", key="study.materials")]
+    # The study meetings listed are the items; the one line stands for them only while none is listed.
+    if sessions:
+        items += [Item(session_label(s), placeholders.is_known(s.date), _date_detail(s.date), key="study.sessions") for s in sessions]
+    else:
+        items.append(Item("开展集中学习研讨", False, "尚未列出集中学习研讨", key="study.sessions"))
+    items.append(Item("开展警示教育", study.warning is not None, study.warning.title if study.warning else "", key="study.warning"))
     return Step("study", STEP_TITLES["study"], items)
 
 
@@ -323,12 +392,12 @@ def _opinions(meeting) -> Step:
     opinions = meeting.opinions
     count = opinion_count(meeting)
     items = [
-        Item("确定征求意见方式", bool(opinions.methods or opinions.notice_title)),
-        Item("统计征求意见人次", _known(opinions.people), str(opinions.people or "")),
-        Item("统计征求意见表份数", _known(opinions.forms), str(opinions.forms or "")),
+        Item("确定征求意见方式", bool(opinions.methods or opinions.notice_title), key="opinions.methods"),
+        Item("统计征求意见人次", _known(opinions.people), str(opinions.people or ""), key="opinions.people"),
+        Item("统计征求意见表份数", _known(opinions.forms), str(opinions.forms or ""), key="opinions.forms"),
         Item("汇总意见建议", _known(opinions.aspects) and _known(count),
-             f"{opinions.aspects}个方面{count}条" if opinions.aspects and count else ""),
-        Item("意见分解到每位班子成员", opinions.assigned),
+             f"{opinions.aspects}个方面{count}条" if opinions.aspects and count else "", key="opinions.items"),
+        Item("意见分解到每位班子成员", opinions.assigned, key="opinions.assigned"),
     ]
     if opinions.records:
         # Opinions written out one by one: each member is given what was said about them before the meeting.
@@ -339,13 +408,21 @@ def _opinions(meeting) -> Step:
     return Step("opinions", STEP_TITLES["opinions"], items)
 
 
+def _progress(status: str, done: bool) -> str:
+    """A material's stage as the detail of an item not yet done (目前：书记已审阅); none once done."""
+    return "" if done or status == "未起草" else f"目前：{status}"
+
+
 def _materials(meeting) -> Step:
     group_status = meeting.materials.group
-    items = [Item("班子对照检查材料", material_rank(group_status) >= 1, actor=OFFICE, state=group_status)]
+    items = [Item("班子对照检查材料", material_rank(group_status) >= 1, actor=OFFICE, state=group_status, key="materials.group",
+                  open_word="未起草")]
     items += [
-        Item(f"{member.name}个人对照检查材料", material_rank(status) >= 1, actor=member.name, state=status)
+        Item(f"{member.name}个人对照检查材料", material_rank(status) >= 1, actor=member.name, state=status, open_word="未起草")
         for member, status in member_materials(meeting)
     ]
+    if not members_listed(meeting):
+        items.append(Item("其他班子成员个人对照检查材料", False, "班子其他成员尚未列出"))
     return Step("materials", STEP_TITLES["materials"], items)
 
 
@@ -359,15 +436,17 @@ def _review(meeting) -> Step:
     revised = MATERIAL_STATUSES.index("已修改")
     sec = secretary(meeting)
     reviewer = f"{sec.name}（书记）"
+    done = material_rank(group_status) >= revised
     items = [
-        Item("班子对照检查材料修改完善", material_rank(group_status) >= revised,
-             actor=review_actor(group_status, OFFICE, reviewer), state=group_status)
+        Item("班子对照检查材料修改完善", done, _progress(group_status, done),
+             actor=review_actor(group_status, OFFICE, reviewer), state=group_status, key="review.group")
     ]
-    items += [
-        Item(f"{member.name}个人材料经书记审阅后修改完善", material_rank(status) >= revised,
-             actor=review_actor(status, member.name, reviewer), state=status)
-        for member, status in member_materials(meeting)
-    ]
+    for member, status in member_materials(meeting):
+        done = material_rank(status) >= revised
+        items.append(Item(f"{member.name}个人材料经书记审阅后修改完善", done, _progress(status, done),
+                          actor=review_actor(status, member.name, reviewer), state=status))
+    if not members_listed(meeting):
+        items.append(Item("其他班子成员个人材料经书记审阅后修改完善", False, "班子其他成员尚未列出"))
     return Step("review", STEP_TITLES["review"], items)
 
 
@@ -378,7 +457,8 @@ def _report(meeting) -> Step:
     items = [
         Item("确定会议时间", arrangement.date is not None, cn_date(arrangement.date) or "待定"),
         Item("确定会议地点", bool(arrangement.place), arrangement.place or "待定"),
-        Item("确定参加人员", bool(arrangement.attendees), f"{len(arrangement.attendees)}类" if arrangement.attendees else "待定"),
+        Item("确定参加人员", bool(arrangement.attendees), f"{len(arrangement.attendees)}类" if arrangement.attendees else "待定",
+             key="report.attendees"),
     ]
     period = notice.period_item(meeting)
     if period:

@@ -175,6 +175,23 @@
       return;
     }
 
+    // The index needs WebAssembly and DecompressionStream (Chrome and Edge 80, Firefox 113, Safari 16.4
+    // and later). An older browser, or an older core of a 360 or 奇安信 browser, is told so, not left
+    // with a search that never answers.
+    // The box stays focusable (read-only, not disabled), so that clicking it shows why.
+    if (typeof WebAssembly !== "object" || typeof DecompressionStream !== "function") {
+      input.readOnly = true;
+      input.placeholder = "当前浏览器不能搜索";
+      status.textContent = "搜索需要较新的浏览器：请用近年版本的 Chrome、Edge、Firefox，或把 360、奇安信等浏览器切换到“极速模式”后再搜索。各页面照常可以浏览、打印和下载。";
+      box.title = status.textContent;
+      box.querySelector(".portal-search__filters").style.display = "none";
+      input.addEventListener("focus", function () { panel.hidden = false; });
+      document.addEventListener("click", function (event) {
+        if (!box.contains(event.target)) { panel.hidden = true; }
+      });
+      return;
+    }
+
     // pagefind/shards.json: the shards of the index, in the order results are listed, and the
     // values each filter offers.
     function loadManifest() {

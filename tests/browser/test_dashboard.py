@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from macros.model import rectification
-from macros.rules import after_meeting
+from macros.rules import lifecycle
 from macros.rules import preparation as rules
 from macros.outputs.portal import Portal
 from macros.model.text import cn_date
@@ -68,34 +68,30 @@ def test_home_shows_each_meeting_date_status_and_next_step(served_site, page):
     page.goto(base, wait_until="networkidle")
     portal = sample_portal()
     for meeting in portal.meetings:
-        checklist = portal.renderer.checklist(meeting)
-        after = after_meeting.next_step(meeting, portal.renderer.today, portal.renderer.meeting_report_days)
-        held = rectification.is_held(meeting)
+        state = portal.renderer.lifecycle(meeting)
         row = page.locator("article tr", has=page.locator(f'a[href="meetings/{meeting.id}/"]'))
         assert row.count() == 1, meeting.id
         text = squeeze(row.inner_text())
-        if held:
-            date = cn_date(meeting.held.date)
+        if state.held:
+            date = cn_date(state.date)
         else:
-            date = cn_date(checklist.held_on) + rules.countdown(checklist.days_to_meeting) if checklist.held_on else "待定"
+            date = cn_date(state.date) + rules.countdown(state.days_to_meeting) if state.date else "待定"
         assert squeeze(date) in text, (meeting.id, text)
-        assert squeeze("已召开" if held else checklist.summary) in text, (meeting.id, text)
-        assert row.locator(".portal-state").get_attribute("class").endswith(f"portal-state--{after_meeting.state(meeting, checklist)}")
-        if after and (held or not checklist.next_steps):
-            # After the meeting's date the row says what follows it, and links where it is done.
-            link = row.locator("td:nth-child(4) a")
-            assert link.inner_text() == after.title, (meeting.id, text)
-            assert link.get_attribute("href").endswith(f"{after.page}/" if after.page else "guide/#会后会议情况报告和整改清单")
-            if after.due:
-                due = rules.due_text(after.due, True) if after.overdue else "期限" + rules.due_text(after.due)
-                assert squeeze(after.title + due) in text, (meeting.id, text)
+        mark = row.locator(".portal-state")
+        assert squeeze(mark.inner_text()) == squeeze(state.label), (meeting.id, text)
+        assert mark.get_attribute("class").endswith(f"portal-state--{state.tone}")
+        assert mark.get_attribute("data-stage") == state.stage
+        action = state.action
+        if action is None:
+            assert text.count("—") == 1, (meeting.id, text)
             continue
-        if not checklist.next_steps:
-            assert checklist.state == "ready" and text.count("—") == 1, (meeting.id, text)
-            continue
-        first = checklist.next_steps[0]
-        due = rules.due_text(first.due, first.overdue) if first.overdue else "期限" + rules.due_text(first.due)
-        assert squeeze(first.step.title + due) in text, (meeting.id, text)
+        link = row.locator("td:nth-child(4) a")
+        assert link.inner_text() == action.title, (meeting.id, text)
+        expected = action.page.replace(".md", "/") if action.page else "guide/#会后会议情况报告和整改清单"
+        assert link.get_attribute("href").endswith(expected), (meeting.id, link.get_attribute("href"))
+        if action.due:
+            due = rules.due_text(action.due, True) if action.overdue else "期限" + rules.due_text(action.due)
+            assert squeeze(action.title + due) in text, (meeting.id, text)
     assert any(rectification.is_held(meeting) for meeting in portal.meetings), "the samples lost their held meeting"
 
 
@@ -103,7 +99,7 @@ def test_filtering_the_home_page_by_status_and_year(served_site, page):
     base, _ = served_site
     page.goto(base, wait_until="networkidle")
     portal = sample_portal()
-    states = {meeting.id: after_meeting.state(meeting, portal.renderer.checklist(meeting)) for meeting in portal.meetings}
+    states = {meeting.id: portal.renderer.lifecycle(meeting) for meeting in portal.meetings}
 
     def shown() -> set[str]:
         hrefs = page.locator("article tr:visible a[title]").evaluate_all("els => els.map(e => e.getAttribute('href'))")
@@ -111,11 +107,11 @@ def test_filtering_the_home_page_by_status_and_year(served_site, page):
 
     assert shown() == set(states)
     page.select_option(".portal-filter__state", "overdue")
-    assert shown() == {id for id, state in states.items() if state == "overdue"}
-    page.select_option(".portal-filter__state", "open")
-    assert shown() == {id for id, state in states.items() if state not in ("ready", "held")}
-    page.select_option(".portal-filter__state", "held")
-    assert shown() == {id for id, state in states.items() if state == "held"} != set()
+    assert shown() == {id for id, state in states.items() if state.overdue} != set()
+    for stage in lifecycle.STAGES:
+        page.select_option(".portal-filter__state", stage)
+        assert shown() == {id for id, state in states.items() if state.stage == stage}, stage
+    assert {state.stage for state in states.values()} >= {"preparing", "rectifying"}
     page.select_option(".portal-filter__state", "")
     page.select_option(".portal-filter__year", "2021")
     assert shown() == {m.id for m in portal.meetings if m.year == 2021}
@@ -127,6 +123,7 @@ def test_each_checklist_leads_with_the_open_items_the_rules_compute(served_site,
     portal = sample_portal()
     for meeting in portal.meetings:
         checklist = portal.renderer.checklist(meeting)
+        state = portal.renderer.lifecycle(meeting)
         expected = [
             (f"{n.step.title}：{n.item.label}", n.actor, rules.due_text(n.due, n.overdue)) for n in checklist.next_steps
         ]
@@ -136,16 +133,15 @@ def test_each_checklist_leads_with_the_open_items_the_rules_compute(served_site,
         )
         assert [(what, who, due) for _, what, _, who, due in rows] == expected, meeting.id
         lead = page.locator("#next-steps + p").inner_text()
-        after = after_meeting.next_step(meeting, portal.renderer.today, portal.renderer.meeting_report_days)
-        if rectification.is_held(meeting):
-            # A held meeting leads with what follows it, not with its preparation.
-            assert lead.startswith(f"会议已于{cn_date(meeting.held.date)}召开。"), lead
-            assert (f"下一步是{after.title}" in lead) if after else lead.endswith("会后各项工作均已完成。"), lead
-            assert ("已逾期" in lead) == bool(after and after.overdue), lead
+        assert lead.startswith(f"截至{cn_date(state.as_of)}，{state.label}"), lead
+        if state.held:
+            # A held meeting leads with what follows it; its preparation is a closed record.
+            assert not checklist.next_steps
+            action = state.action
+            assert (f"下一步是{action.title}" in lead) if action else lead.endswith("会后各项工作均已完成。"), lead
+            assert ("已逾期" in lead) == bool(action and action.overdue), lead
         else:
-            said = checklist.summary if checklist.next_steps else ("各项准备工作均已完成。" if after else "各项准备工作均已完成，已具备开会条件。")
-            assert lead.startswith(f"截至{cn_date(checklist.as_of)}，{said}"), lead
-            assert ("逾期" in page.locator("article").inner_text()) == any(n.overdue for n in checklist.next_steps)
+            assert ("逾期" in page.locator("article").inner_text()) == state.overdue
         if not checklist.next_steps:
             assert page.locator(".portal-next-steps a").count() == 0
             continue
