@@ -58,8 +58,27 @@ def test_results_follow_the_meetings_with_the_report_first():
     report = index.ordered()[0]
     assert report.filters() == {"kind": ["报告"], "year": ["2022"], "group": ["甲党组"]}
     assert report.meta(0) == {"title": "meetings/2022-a/report.md", "meeting": "甲党组2022年度专题民主生活会", "kind": "报告", "number": "0"}
-    assert index.ordered()[4].filters() == {"kind": ["其他"], "year": ["2021"], "group": ["乙党组"]}
+    assert index.ordered()[4].filters() == {"kind": ["概况"], "year": ["2021"], "group": ["乙党组"]}
     assert index.ordered()[5].filters() == {"kind": ["其他"]}
+
+
+def test_every_kind_of_a_meetings_page_has_its_label_and_place():
+    index = SearchIndex([meeting("2021-b", "乙党组", 2021)])
+    for kind in ("meeting-report", "index", "rectification", "checklist", "agenda", "report", "notes"):
+        index.add(f"meetings/2021-b/{kind}.md", f"meetings/2021-b/{kind}/", kind, "<p>民主生活会</p>")
+    labels = [page.filters()["kind"][0] for page in index.ordered()]
+    assert labels == ["报告", "议程", "清单", "整改清单", "会议情况报告", "概况", "其他"]
+
+
+def test_search_reads_the_document_not_the_lines_around_it():
+    html = (
+        '<nav aria-label="本次会议的页面" class="portal-crumbs">甲党组：<a href="../">概况</a> · <strong>整改清单</strong></nav>\n'
+        '<p class="portal-download"><a href="../a.docx" download="甲.docx">下载 Word 版（.docx）</a> · 打印或另存为 PDF</p>\n'
+        '<div class="admonition warning portal-screen-only"><p class="admonition-title">尚未定稿</p></div>\n'
+        '<div class="portal-document"><h1>甲党组整改清单</h1><p>会议定于1月8日召开<span class="portal-screen-only">，请按使用说明填写</span>。</p></div>'
+    )
+    text = SearchIndex([]).add("guide.md", "guide/", "t", html).text
+    assert text == "甲党组整改清单\n会议定于1月8日召开。"
 
 
 def test_shards_never_split_a_meeting():

@@ -64,6 +64,10 @@ def on_startup(command, dirty):
 @event_priority(100)
 @_stopping
 def on_config(config):
+    if not config.use_directory_urls:
+        # The folder copy (make build-local) is opened from a folder, where no server shows a 404 page
+        # and one opened by itself would find neither its styles nor its links: it has none.
+        config.theme.static_templates.discard("404.html")
     root = Path(config.config_file_path).resolve().parent
     site = Path(config.site_dir)
     options = Options.read(root, site, serving=_SERVE == "serve", home_meetings=config["extra"].get("portal_home_meetings"))
@@ -112,8 +116,7 @@ def on_files(files, config):
 @_stopping
 def on_page_content(html, page, config, files):
     title = html_lib.unescape(page.meta.get("title") or page.title or config["site_name"])
-    _build(config).page_converted(page.file.src_uri, page.url, title, html)
-    return html
+    return _build(config).page_converted(page.file.src_uri, page.url, title, html)
 
 
 @_stopping

@@ -7,7 +7,7 @@ stage              takes                                        gives           
 load               ``data/`` (through the build cache)          the validated meetings (``Portal``)         build
 plan               the meetings, the planner's ``Request``      which meetings and year pages to render     build
 render Markdown    the meetings to render                       each generated page's Markdown              build
-convert            the Markdown                                 each page's HTML (MkDocs does this)         build
+convert            the Markdown                                 each page's HTML (MkDocs), then typeset     build
 Word copies        a document page's HTML                       its ``.docx`` in the site                   worker
 search shards      a cold build's complete meetings' records    a shard's Pagefind files, made early        worker
 write the index    every page's search record                   ``pagefind/`` in the site                   worker
@@ -38,6 +38,7 @@ from macros.adapters import buildcache
 from macros.outputs.docx_export import write_docx_from_html
 from macros.outputs.portal import Portal, build_date
 from macros.outputs.render import DOCUMENT_KINDS, document_kinds, page_uris, word_file_name
+from macros.outputs.typeset import keep_together, name_downloads
 from macros.outputs.search import (
     PAGES_PER_SHARD, EarlyShards, SearchIndex, SearchIndexError, ShardWriter, index_shard_into, shard_key, write_index,
 )
@@ -277,18 +278,24 @@ class Build:
 
     # convert (MkDocs) → Word copies, search shards
 
-    def page_converted(self, src_uri: str, url: str, title: str, html: str) -> None:
-        """A page's HTML: its Word copy is made from it (a document page), its text goes to search."""
+    def page_converted(self, src_uri: str, url: str, title: str, html: str) -> str:
+        """A page's HTML, returned as published: names, dates and headings' last characters kept on one
+        line, the Word links given their Chinese file names (``typeset``). Its Word copy is made from it
+        (a document page), its text goes to search."""
+        html = keep_together(name_downloads(html, self.portal.download_names))
         parts = src_uri.split("/")
         kind = parts[-1].removesuffix(".md") if parts[0] == "meetings" and len(parts) == 3 else None
         if kind in DOCUMENT_KINDS:
-            uri = f"meetings/{parts[1]}/{word_file_name(parts[1], kind)}"
+            file = word_file_name(parts[1], kind)
+            uri = f"meetings/{parts[1]}/{file}"
+            properties = self.portal.word_copies.get(file, (None, None))[1]
             self.documents.append(uri)
-            self.word.append(self.workers.submit(write_docx_from_html, html, self.staging / uri))
+            self.word.append(self.workers.submit(write_docx_from_html, html, self.staging / uri, properties))
         if self.index is not None:
             page = self.index.add(src_uri, url, title, html)
             if self.early is not None:
                 self.early.added(page)
+        return html
 
     @property
     def staging(self) -> Path:

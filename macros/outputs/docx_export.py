@@ -9,11 +9,13 @@ on the right of odd pages and the left of even pages.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import re
 import zipfile
 from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -25,6 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from macros.outputs.render import DRAFT_MARK, ems, title_lines
+from macros.outputs.typeset import unbreakable
 
 MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables"]
 BODY_FONT = "仿宋_GB2312"
@@ -36,6 +39,18 @@ BODY_SIZE = Pt(16)
 LINE_PITCH = Pt(28.95)
 CHAR_PITCH_PT = 15.79
 INDENT = Pt(32)
+EAST_ASIAN_LANGUAGE = "zh-CN"
+
+
+@dataclass(frozen=True)
+class Properties:
+    """What Word shows as the file's properties: the document's title, the issuing body as its author,
+    and the build date as the day it was made (never the day it was built again: warm and cold builds
+    give the same bytes, and a new day is a cold build)."""
+
+    title: str = ""
+    author: str = ""
+    date: dt.date | None = None
 
 
 class _Blocks(HTMLParser):
@@ -57,7 +72,7 @@ class _Blocks(HTMLParser):
         self.context: list[tuple[int, str]] = []
         self.current: str | None = None
         self.runs: list[list] = []
-        self.spans: list[tuple[bool, str | None]] = []
+        self.spans: list[tuple[bool, str | None, bool]] = []
         self.words: list[str] = []
         self.table: list[list[tuple[str, bool]]] | None = None
         self.cell: list[str] | None = None
@@ -104,7 +119,7 @@ class _Blocks(HTMLParser):
             if is_word:
                 self.words.append("")
             font = next((font for name, font in self.RUN_FONTS.items() if name in classes), None)
-            self.spans.append((is_word, font))
+            self.spans.append((is_word, font, "portal-screen-only" in classes))
 
     def handle_endtag(self, tag):
         if not self.depth:
@@ -147,9 +162,11 @@ class _Blocks(HTMLParser):
             self.cell.append(data.replace("\n", ""))
         elif self.current:
             data = data.replace("\n", "")
-            if any(is_word for is_word, _ in self.spans):
+            if any(screen_only for *_, screen_only in self.spans):
+                return  # a note to staff, shown on screen only
+            if any(is_word for is_word, *_ in self.spans):
                 self.words[-1] += data
-            font = next((font for _, font in reversed(self.spans) if font), None)
+            font = next((font for _, font, _ in reversed(self.spans) if font), None)
             if self.runs and self.runs[-1][1] == font:
                 self.runs[-1][0] += data
             else:
@@ -202,7 +219,7 @@ def _style(document, name: str, east_asian: str, size, align=None, indent=INDENT
     fmt.space_after = space_after
     fmt.first_line_indent = indent
     fmt.left_indent = Pt(0)
-    fmt.keep_with_next = name.startswith("Heading")
+    fmt.keep_with_next = name.startswith("Heading") or name == "Title"
     if align is not None:
         fmt.alignment = align
     return style
@@ -289,8 +306,6 @@ def _template(draft: bool = False) -> bytes:
         borders = ppr.find(qn("w:pBdr"))
         if borders is not None:
             ppr.remove(borders)
-    document.core_properties.author = ""
-    document.core_properties.comments = ""
     document.add_paragraph(_MARKER)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -303,6 +318,10 @@ _STYLE_IDS = {"title": "Title", "heading1": "Heading1", "heading2": "Heading2", 
 _NO_INDENT = '<w:ind w:firstLine="0"/>'
 TEXT_WIDTH_TWIPS = round(156 / 25.4 * 1440)
 TABLE_SIZE_HALF_POINTS = 24
+TABLE_SIZES = (TABLE_SIZE_HALF_POINTS, 21, 18)
+"""A table's type size, in half points: 小四 (12 pt); 五号 (10.5 pt) or 小五 (9 pt) for a table whose names
+and dates would not fit their columns otherwise (the talk matrix of many members)."""
+_CELL_MARGIN = 57
 _TABLE_BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                          for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
 
@@ -327,30 +346,69 @@ def _paragraph(text, style_id: str | None = None, properties: str = "") -> str:
     return f"<w:p><w:pPr>{style}{properties}</w:pPr>{''.join(_run(t, f) for t, f in runs)}</w:p>"
 
 
-def _table(rows: list[list[tuple[str, bool]]]) -> str:
-    """A table across the type area, columns as wide as their longest line allows, header rows repeated."""
+_SCRIPT_CHANGE = re.compile(r"(?<=[0-9A-Za-z])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=[0-9A-Za-z])")
+
+
+def _spaced_ems(text: str) -> float:
+    """Width of a text in a table cell, with the quarter em that LibreOffice and WPS put between Chinese
+    and digits wherever the script changes (Word leaves it out, as the cell asks)."""
+    return ems(text) + 0.25 * len(_SCRIPT_CHANGE.findall(text))
+
+
+def _column_widths(rows: list[list[tuple[str, bool]]], size: int = TABLE_SIZE_HALF_POINTS) -> list[int] | None:
+    """Column widths in twips across the type area at type ``size``: each column at least as wide as the
+    longest name, date or short label it holds (``typeset.unbreakable``, so that none breaks inside), the
+    rest of the width shared as the columns' longest lines ask. None if those do not fit at this size."""
     columns = max(len(row) for row in rows)
-    longest = [1.0] * columns
+    longest, needed = [1.0] * columns, [1.0] * columns
     for row in rows:
         for index, (text, _) in enumerate(row):
             longest[index] = max(longest[index], *(ems(line) for line in text.split("\n")))
+            needed[index] = max(needed[index], *(_spaced_ems(run) for run in unbreakable(text)), 0)
+    em = size * 10  # twips of one character at the table's size
+    minimum = [round((ems + 0.5) * em) + 2 * _CELL_MARGIN for ems in needed]
+    if sum(minimum) > TEXT_WIDTH_TWIPS:
+        return None
     shares = [min(max(ems, 3), 14) for ems in longest]
-    shares[0] = max(shares[0], 4.5)  # a name in the first column stays on one line
-    widths = [int(TEXT_WIDTH_TWIPS * share / sum(shares)) for share in shares]
+    fixed: dict[int, int] = {}
+    while True:
+        free = [index for index in range(columns) if index not in fixed]
+        room = TEXT_WIDTH_TWIPS - sum(fixed.values())
+        total = sum(shares[index] for index in free)
+        widths = {index: int(room * shares[index] / total) for index in free}
+        short = {index: minimum[index] for index, width in widths.items() if width < minimum[index]}
+        if not short:
+            return [fixed.get(index, widths.get(index, 0)) for index in range(columns)]
+        fixed.update(short)
+
+
+def _table(rows: list[list[tuple[str, bool]]]) -> str:
+    """A table across the type area, header rows repeated; no row is split, and no row stands alone
+    at the foot or the head of a page: the header and the first row keep with the next row, and the
+    row before the last keeps with the last."""
+    size, widths = next(((size, widths) for size in TABLE_SIZES if (widths := _column_widths(rows, size))),
+                        (TABLE_SIZES[-1], [TEXT_WIDTH_TWIPS // max(len(row) for row in rows)] * max(len(row) for row in rows)))
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
     out = [
         '<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:jc w:val="center"/>'
         f'<w:tblBorders>{_TABLE_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-        '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        f'<w:tblCellMar><w:left w:w="{_CELL_MARGIN}" w:type="dxa"/><w:right w:w="{_CELL_MARGIN}" w:type="dxa"/></w:tblCellMar>'
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
     ]
-    for row in rows:
-        header = all(is_header for _, is_header in row)
-        out.append(f"<w:tr><w:trPr><w:cantSplit/>{'<w:tblHeader/>' if header else ''}</w:trPr>")
+    headers = [all(is_header for _, is_header in row) for row in rows]
+    body = [number for number, header in enumerate(rows) if not headers[number]]
+    keep = {number for number, header in enumerate(headers) if header}
+    if len(body) > 1:
+        keep |= {body[0], body[-2]}
+    for number, row in enumerate(rows):
+        out.append(f"<w:tr><w:trPr><w:cantSplit/>{'<w:tblHeader/>' if headers[number] else ''}</w:trPr>")
         for index, (text, is_header) in enumerate(row):
-            # Schema order inside w:pPr: spacing, ind, jc.
-            properties = f'<w:spacing w:line="320" w:lineRule="exact"/>{_NO_INDENT}<w:jc w:val="{"center" if is_header else "left"}"/>'
-            run = _run(text, HEADING_FONTS[1] if is_header else None, TABLE_SIZE_HALF_POINTS)
+            # Schema order inside w:pPr: keepNext, autoSpaceDE/DN, spacing, ind, jc. No extra space between
+            # Chinese and digits: a date is as wide as its characters, and fits the width sized for it.
+            properties = (f'{"<w:keepNext/>" if number in keep else ""}<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+                          f'<w:spacing w:line="320" w:lineRule="exact"/>'
+                          f'{_NO_INDENT}<w:jc w:val="{"center" if is_header else "left"}"/>')
+            run = _run(text, HEADING_FONTS[1] if is_header else None, size)
             out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[index]}" w:type="dxa"/></w:tcPr>'
                        f"<w:p><w:pPr>{properties}</w:pPr>{run}</w:p></w:tc>")
         out.append("</w:tr>")
@@ -402,18 +460,42 @@ def _signature(lines: list[str]) -> list[str]:
     return out
 
 
-def report_docx_from_html(report_html: str) -> bytes:
+def report_docx_from_html(report_html: str, properties: Properties | None = None) -> bytes:
     """A document page (report, agenda or checklist) as a .docx file in the official layout, from its HTML;
-    a draft (``data-draft`` on the document) carries the draft mark on every page."""
+    a draft (``data-draft`` on the document) carries the draft mark on every page. The file's title is
+    the document's own unless ``properties`` names one."""
     parsed = _parse(report_html)
     body = _body(parsed.blocks)
+    properties = properties or Properties()
+    if not properties.title:
+        title = next(("".join(content) for kind, content in parsed.blocks if kind == "title"), "")
+        properties = Properties(title, properties.author, properties.date)
     base, document_xml = _template_parts(parsed.draft)
     xml = _MARKER_PARAGRAPH.sub(lambda _: "".join(body), document_xml, count=1)
     buffer = io.BytesIO(base)
     buffer.seek(0, io.SEEK_END)
     with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as target:
+        target.writestr(_zip_entry("docProps/core.xml"), _core_xml(properties))
         target.writestr(_zip_entry("word/document.xml"), xml)
     return buffer.getvalue()
+
+
+def _core_xml(properties: Properties) -> str:
+    """The file's properties (title, author, the day it was made, its language), as Word reads them."""
+    date = ""
+    if properties.date is not None:
+        stamp = f"{properties.date.isoformat()}T00:00:00Z"
+        date = (f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+                f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>')
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(properties.title)}</dc:title><dc:creator>{escape(properties.author)}</dc:creator>"
+        f"<cp:lastModifiedBy>{escape(properties.author)}</cp:lastModifiedBy><cp:revision>1</cp:revision>{date}"
+        f"<dc:language>{EAST_ASIAN_LANGUAGE}</dc:language></cp:coreProperties>"
+    )
 
 
 def _zip_entry(name: str) -> zipfile.ZipInfo:
@@ -421,25 +503,70 @@ def _zip_entry(name: str) -> zipfile.ZipInfo:
     return zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
 
 
+_THEME_FONT = re.compile(r' w:(?:asciiTheme|eastAsiaTheme|hAnsiTheme|cstheme)="[^"]*"')
+_DEFAULT_FONTS = re.compile(r"(<w:rPrDefault>\s*<w:rPr>\s*)<w:rFonts\b[^>]*/>")
+_LANGUAGE = re.compile(r'(<w:(?:lang|themeFontLang)\b[^>]*?w:eastAsia=")[^"]*(")')
+
+
+def _fonts_as_named(xml: str) -> str:
+    """A styles part whose fonts are the ones named: Word takes a theme font (the template's is Latin and
+    Japanese) over a named one, so every theme attribute goes, the document's defaults name the body
+    font, and the East Asian language is Chinese."""
+    xml = _THEME_FONT.sub("", xml)
+    fonts = f'<w:rFonts w:ascii="{LATIN_FONT}" w:eastAsia="{BODY_FONT}" w:hAnsi="{LATIN_FONT}" w:cs="{LATIN_FONT}"/>'
+    xml = _DEFAULT_FONTS.sub(lambda match: match.group(1) + fonts, xml)
+    return _LANGUAGE.sub(lambda match: match.group(1) + EAST_ASIAN_LANGUAGE + match.group(2), xml)
+
+
+_FONT_TABLE = re.compile(r"(<w:fonts\b[^>]*>).*(</w:fonts>)", re.S)
+# Each official font with the names Word and WPS also know it by, declared as a GB2312 font: where a
+# font is missing, Word substitutes one of the same character set (the template's table named
+# Japanese fonts, ＭＳ 明朝 and ＭＳ ゴシック, which a missing font would fall back to).
+_CHINESE_FONTS = {BODY_FONT: "仿宋", TITLE_FONT: "FZXiaoBiaoSong-B05S", HEADING_FONTS[1]: "SimHei",
+                  HEADING_FONTS[2]: "楷体", PAGE_NUMBER_FONT: "SimSun"}
+
+
+def _font_table(xml: str) -> str:
+    """The document's font table: the Latin font and the official Chinese fonts, nothing else."""
+    entries = [f'<w:font w:name="{LATIN_FONT}"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/>'
+               '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>']
+    for name, other in _CHINESE_FONTS.items():
+        entries.append(f'<w:font w:name="{name}"><w:altName w:val="{other}"/><w:charset w:val="86"/>'
+                       '<w:family w:val="auto"/><w:pitch w:val="variable"/>'
+                       '<w:sig w:usb0="00000001" w:usb1="080E0000" w:usb2="00000010" w:usb3="00000000" '
+                       'w:csb0="00040000" w:csb1="00000000"/></w:font>')
+    return _FONT_TABLE.sub(lambda match: match.group(1) + "".join(entries) + match.group(2), xml)
+
+
+_PER_DOCUMENT = ("word/document.xml", "docProps/core.xml")
+_FONT_PARTS = ("word/styles.xml", "word/stylesWithEffects.xml", "word/settings.xml")
+
+
 @functools.lru_cache(maxsize=2)
 def _template_parts(draft: bool = False) -> tuple[bytes, str]:
-    """The template's every part but the body, zipped once, and the body's XML with its marker."""
+    """The template's every part but the body and the properties, zipped once, and the body's XML with its marker."""
     source = zipfile.ZipFile(io.BytesIO(_template(draft)))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
-            if item.filename != "word/document.xml":
-                target.writestr(_zip_entry(item.filename), source.read(item.filename), zipfile.ZIP_DEFLATED)
+            if item.filename in _PER_DOCUMENT:
+                continue
+            content = source.read(item.filename)
+            if item.filename in _FONT_PARTS:
+                content = _fonts_as_named(content.decode("utf-8")).encode("utf-8")
+            elif item.filename == "word/fontTable.xml":
+                content = _font_table(content.decode("utf-8")).encode("utf-8")
+            target.writestr(_zip_entry(item.filename), content, zipfile.ZIP_DEFLATED)
     return buffer.getvalue(), source.read("word/document.xml").decode("utf-8")
 
 
-def report_docx(report_markdown: str) -> bytes:
+def report_docx(report_markdown: str, properties: Properties | None = None) -> bytes:
     """A document page as a .docx file, from the page's Markdown (converted as the site does)."""
-    return report_docx_from_html(_page_html(report_markdown))
+    return report_docx_from_html(_page_html(report_markdown), properties)
 
 
-def write_docx_from_html(html: str, path: Path) -> None:
+def write_docx_from_html(html: str, path: Path, properties: Properties | None = None) -> None:
     """Write the Word copy of a page's HTML to ``path`` (a module-level function: the build runs it
     in a worker process)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(report_docx_from_html(html))
+    path.write_bytes(report_docx_from_html(html, properties))

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from macros.model.errors import DataError, DataErrors
 from macros.model.meeting import DEFAULT_LEAD_DAYS, load_data
+from macros.outputs.docx_export import Properties
 from macros.outputs.kinds import kinds_of
-from macros.outputs.render import Renderer, home_years, meeting_name, meeting_pages
+from macros.outputs.render import Renderer, document_kinds, home_years, meeting_name, meeting_pages, page_title, word_file_name
+from macros.outputs.typeset import download_name
 
 
 def build_date() -> dt.date:
@@ -66,6 +68,23 @@ class Portal:
     @functools.cached_property
     def _by_id(self) -> dict:
         return {meeting.id: meeting for meeting in self.meetings}
+
+    @functools.cached_property
+    def word_copies(self) -> dict[str, tuple[str, Properties]]:
+        """Each Word copy's file name in the site → the Chinese name it is saved under (its page's title)
+        and its file properties: the issuing body as author, the build date."""
+        copies = {}
+        for meeting in self.meetings:
+            author = meeting.report.issuer or meeting.group.name
+            for kind in document_kinds(meeting):
+                copies[word_file_name(meeting.id, kind)] = (
+                    download_name(page_title(kind, meeting)), Properties(author=author, date=self.renderer.today))
+        return copies
+
+    @functools.cached_property
+    def download_names(self) -> dict[str, str]:
+        """Each Word copy's file name in the site → the Chinese name it is saved under."""
+        return {file: name for file, (name, _) in self.word_copies.items()}
 
     def meeting_links(self, src_uri: str) -> tuple[str, list[tuple[str, str, bool]]] | None:
         """For a page of a meeting: the meeting's name and its pages as (title, source path, is this page).

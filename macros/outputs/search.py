@@ -36,12 +36,12 @@ from pathlib import Path
 
 from macros.outputs.render import meeting_name
 
-# Site chrome that must not be found by search: breadcrumbs, on-screen warnings, permalinks.
+# What is not the document's own text, and must not be found by search: the line of the meeting's pages,
+# the line of the Word copy and printing, notes shown on screen only, permalinks (in any attribute order).
 _CHROME = re.compile(
-    r'<nav class="portal-crumbs".*?</nav>'
-    r'|<div class="admonition warning portal-screen-only">.*?</div>'
+    r'<(nav|p|div|span)\b[^>]*\bclass="[^"]*\b(?:portal-crumbs|portal-download|portal-screen-only)\b[^"]*"[^>]*>.*?</\1>'
     r'|<a class="headerlink"[^>]*>.*?</a>'
-    r"|<(script|style)\b.*?</\1>",
+    r"|<(script|style)\b.*?</\2>",
     re.S,
 )
 _BLOCK_TAG = re.compile(
@@ -51,9 +51,20 @@ _BLOCK_TAG = re.compile(
 _TAG = re.compile(r"<[^>]+>")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
-KINDS = {"report": "报告", "agenda": "议程", "checklist": "清单", "other": "其他"}
-"""Kinds of page a search can be narrowed to, as the filter names them."""
-_KIND_ORDER = {"report": 0, "agenda": 1, "checklist": 2}
+KINDS = {
+    "report": "报告",
+    "agenda": "议程",
+    "checklist": "清单",
+    "rectification": "整改清单",
+    "meeting-report": "会议情况报告",
+    "overview": "概况",
+}
+"""Each kind of a meeting's page (its file name, ``index`` being the overview) with the label results
+show and the kind filter offers, in the order a meeting's pages are listed. A new document kind joins
+here; any page of another kind, and every page of no meeting, is ``OTHER``."""
+OTHER = "其他"
+_KIND_ORDER = {kind: order for order, kind in enumerate(KINDS)}
+_SOURCE_KINDS = {"index": "overview"}
 
 PAGES_PER_SHARD = 250
 """Pagefind keeps a whole index in memory while writing it (about 1 GB for 4,000 pages of ours),
@@ -107,9 +118,14 @@ def query_tokens(query: str) -> str:
     return " ".join(out)
 
 
+def _chrome_gap(match: re.Match) -> str:
+    """What stands in for left-out chrome: nothing inside a sentence, a line break between blocks."""
+    return "" if match.group(1) == "span" else "\n"
+
+
 def page_text(content_html: str) -> str:
     """What a reader reads in a page's content: chrome left out, one line a block, inline tags joined."""
-    text = _TAG.sub("", _BLOCK_TAG.sub("\n", _CHROME.sub("\n", content_html)))
+    text = _TAG.sub("", _BLOCK_TAG.sub("\n", _CHROME.sub(_chrome_gap, content_html)))
     lines = (" ".join(line.split()) for line in html_lib.unescape(text).splitlines())
     return "\n".join(line for line in lines if line)
 
@@ -128,20 +144,25 @@ class SearchPage:
     year: int | None = None
 
     def content(self) -> str:
-        """What Pagefind indexes: the Chinese as pair tokens, everything else (numbers, Latin) as written,
-        and a term for each filter value the page has."""
+        """What Pagefind indexes: the Chinese of its title and text as pair tokens, everything else of its
+        text (numbers, Latin) as written, and a term for each filter value the page has."""
         filters = [filter_token(key, value) for key, values in self.filters().items() for value in values]
-        return " ".join(search_terms(self.text) + filters) + "\n" + _CJK_RUN.sub(" ", self.text)
+        return " ".join(search_terms(self.searched()) + filters) + "\n" + _CJK_RUN.sub(" ", self.text)
+
+    def searched(self) -> str:
+        """The text a page is found by: its title (as results show it: “…会议情况报告” finds the report
+        titled “…召开情况的报告”) and its own text."""
+        return f"{self.title}\n{self.text}"
 
     def filters(self) -> dict[str, list[str]]:
-        filters = {"kind": [KINDS[self.kind]]}
+        filters = {"kind": [KINDS.get(self.kind, OTHER)]}
         if self.meeting:
             filters.update(year=[str(self.year)], group=[self.group])
         return filters
 
     def meta(self, number: int) -> dict[str, str]:
         """What a result shows; ``number`` names the file of the page's text (``text/<number>.gz``)."""
-        return {"title": self.title, "meeting": self.meeting, "kind": KINDS[self.kind], "number": str(number)}
+        return {"title": self.title, "meeting": self.meeting, "kind": KINDS.get(self.kind, OTHER), "number": str(number)}
 
     def record_html(self, number: int) -> str:
         """The page as Pagefind reads it: the indexed content, and metadata, filters and the sort key
@@ -150,6 +171,14 @@ class SearchPage:
         tags.append(_attribute_tag("sort", "order", f"{number:06d}"))
         body = html_lib.escape(self.content())
         return f'<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">{"".join(tags)}</head>\n<body><main data-pagefind-body><p>{body}</p></main></body></html>\n'
+
+
+def _filter_order(key: str):
+    """How a filter's values are listed: kinds in the order of ``KINDS`` (其他 last), the rest as sorted."""
+    if key != "kind":
+        return None
+    order = [*KINDS.values(), OTHER]
+    return lambda value: (order.index(value) if value in order else len(order), value)
 
 
 def filter_token(key: str, value: str) -> str:
@@ -180,6 +209,7 @@ class SearchIndex:
         parts = src_uri.split("/")
         found = self._meetings.get(parts[1]) if parts[0] == "meetings" and len(parts) == 3 else None
         kind = parts[-1].removesuffix(".md")
+        kind = _SOURCE_KINDS.get(kind, kind)
         if found is None:
             page = SearchPage(url, title, page_text(content_html))
             position: tuple = (1, url, 0)
@@ -265,7 +295,7 @@ def write_index(
             offered.setdefault(key, set()).update(values)
     manifest = {
         "shards": [f"{number}/" for number in range(len(shards))],
-        "filters": {key: sorted(values) for key, values in offered.items()},
+        "filters": {key: sorted(values, key=_filter_order(key)) for key, values in offered.items()},
         "summary": summaries_of([writer.pairs(shard) for shard in shards]),
     }
     (output / "shards.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
@@ -315,7 +345,7 @@ def _pair_tokens(pages: list[SearchPage]) -> set[str]:
     """The character pairs of ``pages``' texts as tokens (each pair once: the pages' terms share most)."""
     pairs: set[tuple[str, str]] = set()
     for page in pages:
-        for run in _CJK_RUN.findall(page.text):
+        for run in _CJK_RUN.findall(page.searched()):
             pairs.update(zip(run, run[1:]))
     return {pair_token(*pair) for pair in pairs}
 

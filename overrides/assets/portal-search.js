@@ -6,7 +6,6 @@
   "use strict";
   var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
   var PAGE_SIZE = 10;
-  var KIND_ORDER = ["报告", "议程", "清单", "其他"];
 
   function hex(ch) { return ("0000" + ch.codePointAt(0).toString(16)).slice(-5); }
 
@@ -236,7 +235,7 @@
         var key = select.getAttribute("data-filter");
         var values = (loaded.filters[key] || []).slice();
         if (key === "year") { values.sort().reverse(); }
-        else if (key === "kind") { values.sort(function (a, b) { return KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b); }); }
+        else if (key === "kind") { /* listed in the order of macros/outputs/search.py's KINDS */ }
         else { values.sort(function (a, b) { return a.localeCompare(b, "zh"); }); }
         values.forEach(function (value) {
           var option = document.createElement("option");
@@ -266,20 +265,35 @@
     // (typo tolerance, metadata), so results are checked against the tokens each page holds:
     // a shard whose first result lacks a token holds no page with the query at all.
     // Shards that cannot hold the query (see shardsHolding) are not searched at all.
+    // A query that is the name of a kind of page (整改清单, 会议情况报告…), with no kind chosen, lists the
+    // pages of that kind first (a first pass with that kind's filter), then every other page holding it.
     async function searchShards(query, afterShard) {
       var loaded = await loadManifest();
       var maybe = loaded.summary ? shardsHolding(loaded.summary, query) : loaded.shards.map(function () { return true; });
       var searched = loaded.shards.map(function (_, i) { return i; }).filter(function (i) { return maybe[i]; });
       var filters = chosenFilters();
       var holds = holdsTokens((queryTokens(query) + " " + filters).trim());
-      var terms = (queryTokens(query, true) + " " + filters).trim();
+      var kindChosen = Array.prototype.some.call(selects, function (select) { return select.getAttribute("data-filter") === "kind" && select.value; });
+      var named = !kindChosen && ((loaded.filters && loaded.filters.kind) || []).indexOf(query) >= 0;
+      var passes = named ? [filterToken("kind", query), ""] : [""];
       var options = { sort: { order: "asc" } };
       var results = [];
-      for (var n = 0; n < searched.length; n++) {
-        var answer = await (await engine(searched[n])).search(terms, options);
-        var found = answer.results.filter(function (r) { return r.words.length > 0; }).map(remember);
-        if (found.length && holds(await found[0].data())) { results = results.concat(found); }
-        if (afterShard && (await afterShard(results, holds, n === searched.length - 1)) === false) { return null; }
+      var seen = new Set();
+      for (var p = 0; p < passes.length; p++) {
+        var passHolds = holdsTokens((queryTokens(query) + " " + filters + " " + passes[p]).trim());
+        var terms = (queryTokens(query, true) + " " + filters + " " + passes[p]).trim();
+        for (var n = 0; n < searched.length; n++) {
+          var shard = searched[n];
+          var answer = await (await engine(shard)).search(terms, options);
+          var fresh = answer.results.filter(function (r) { return r.words.length > 0 && !seen.has(shard + ":" + r.id); });
+          var found = fresh.map(remember);
+          if (found.length && passHolds(await found[0].data())) {
+            fresh.forEach(function (r) { seen.add(shard + ":" + r.id); });
+            results = results.concat(found);
+          }
+          var last = p === passes.length - 1 && n === searched.length - 1;
+          if (afterShard && (await afterShard(results, holds, last)) === false) { return null; }
+        }
       }
       if (!searched.length && afterShard) { await afterShard(results, holds, true); }
       return { results: results, holds: holds };

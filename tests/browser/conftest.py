@@ -92,6 +92,17 @@ def served_site(tmp_path_factory):
     server.shutdown()
 
 
+@pytest.fixture(scope="session")
+def printed_pdfs(served_site, chromium, tmp_path_factory):
+    """Every document of the sample site printed once by Chromium (``<meeting id>-<kind>.pdf``), as
+    `make pdf` prints them: the folder and the files written, for every print test to read."""
+    from macros.outputs.pdf import print_with
+
+    _, site = served_site
+    out = tmp_path_factory.mktemp("printed")
+    return out, print_with(chromium, site, out)
+
+
 @pytest.fixture
 def page(chromium):
     context = chromium.new_context(locale="zh-CN")

@@ -19,7 +19,6 @@ from pypdf import PdfReader
 
 from macros.outputs.docx_export import TEXT_WIDTH_TWIPS, _parse, block_text
 from macros.model.meeting import load_meetings
-from macros.outputs.pdf import print_with
 from macros.outputs.render import AFTER_KINDS, DOCUMENT_KINDS, DRAFT_MARK, Renderer, document_kinds, ems, word_file_name
 from tests.browser.test_print import A4, BOTTOM, LEFT, MM, RIGHT, TOP, TOLERANCE, glyphs, width
 from tests.support import DATA, ROOT, TODAY
@@ -38,12 +37,11 @@ def fold(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def documents(served_site, chromium, tmp_path_factory):
+def documents(served_site, printed_pdfs):
     """{(meeting id, kind): (PdfReader, docx Document, blocks of the page, title words, is draft)}."""
     _, site = served_site
     project = site.parent.parent
-    out = tmp_path_factory.mktemp("documents")
-    print_with(chromium, site, out, kinds=DOCUMENT_KINDS)
+    out, _ = printed_pdfs
     renderer = Renderer(today=TODAY)
     found = {}
     for meeting in load_meetings(project / "data" / "meetings", project):

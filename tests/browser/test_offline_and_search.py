@@ -12,7 +12,7 @@ import pytest
 
 from macros.model.meeting import load_meetings
 from macros.outputs.render import Renderer, meeting_pages
-from macros.outputs.search import ENGINE_SHARED, query_tokens, shards_holding
+from macros.outputs.search import ENGINE_SHARED, KINDS, OTHER, query_tokens, shards_holding
 from tests.support import DATA, ROOT, html_text
 
 QUERIES = ["谈心谈话", "征求意见", "对照检查", "县政府办党组", "王建国", "组综", "开展批评和自我批评"]
@@ -52,11 +52,15 @@ def test_every_page_loads_with_no_outside_request(served_site, page):
 
 
 def searchable_text(html: str) -> str:
-    """What search indexes of a page: its content, without breadcrumbs and on-screen warnings."""
+    """What search indexes of a page: its title and its content, without the line of the meeting's pages,
+    the line of the Word copy and notes shown on screen only."""
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1).rsplit(" - ", 1)[0]
     body = html.split('<article class="md-content__inner', 1)[1]
-    body = re.sub(r'<nav class="portal-crumbs".*?</nav>', "", body, flags=re.S)
+    body = re.sub(r'<nav [^>]*class="portal-crumbs".*?</nav>', "", body, flags=re.S)
+    body = re.sub(r'<p class="portal-download".*?</p>', "", body, flags=re.S)
     body = re.sub(r'<div class="admonition warning portal-screen-only">.*?</div>', "", body, flags=re.S)
-    return html_text(body.split("</article>", 1)[0])
+    body = re.sub(r'<span class="portal-screen-only">.*?</span>', "", body, flags=re.S)
+    return html_text(title) + "\n" + html_text(body.split("</article>", 1)[0])
 
 
 def search_urls(page, base: str, query: str) -> list[str]:
@@ -156,7 +160,7 @@ def test_results_show_excerpts_with_the_query_marked(served_site, page, query):
         item = items.nth(number)
         marked = item.locator(".portal-search__excerpt mark").all_inner_texts()
         assert query in marked, (query, item.inner_html())
-        assert item.locator(".portal-search__kind").inner_text() in {"报告", "议程", "清单", "其他"}
+        assert item.locator(".portal-search__kind").inner_text() in {*KINDS.values(), OTHER}
     panel = page.locator(".portal-search__panel")
     assert not TOKEN.search(panel.inner_text()), panel.inner_text()
     assert not TOKEN.search(panel.inner_html())
@@ -194,6 +198,29 @@ def test_a_filter_by_kind_leaves_only_that_kind(served_site, page):
     assert all("/agenda/?q=" in href for href in hrefs), hrefs
     years = page.locator(".portal-search__filter[data-filter=year] option").all_inner_texts()
     assert years[0] == "全部年度" and years[1:] == sorted(years[1:], reverse=True) and "2021年" in years
+
+
+def test_every_kind_of_page_has_its_filter_and_the_lines_around_a_document_are_not_searched(served_site, page):
+    base, _ = served_site
+    page.goto(base)
+    type_query(page, "民主生活会")
+    kinds = page.locator(".portal-search__filter[data-filter=kind] option").all_inner_texts()
+    assert kinds[1:] == [*KINDS.values(), OTHER], kinds
+    # The line of the Word copy stands on every document page; only the guide, which explains it, is found.
+    assert [urlparse(url).path for url in search_urls(page, base, "打印或另存为")] == ["/portal/guide/"]
+    meeting = "meetings/2021-county-development-reform-bureau/"
+    found = [urlparse(url).path for url in search_urls(page, base, "会议情况报告")]
+    assert f"/portal/{meeting}meeting-report/" in found, found
+    # The name of a kind of page lists the pages of that kind first, then the others that mention it.
+    page.goto(base)
+    type_query(page, "整改清单")
+    hrefs = page.locator(".portal-search__link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert hrefs[0].startswith(f"/portal/{meeting}rectification/") and len(hrefs) > 3, hrefs
+    assert len(hrefs) == len(set(hrefs)), hrefs
+    page.select_option(".portal-search__filter[data-filter=kind]", "整改清单")
+    wait_until_searched(page)
+    hrefs = page.locator(".portal-search__link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert hrefs and hrefs[0].startswith(f"/portal/{meeting}rectification/"), hrefs
 
 
 def test_opening_a_result_marks_the_query_on_the_page(served_site, page):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from macros.outputs.pdf import KINDS, print_with
+from macros.outputs.pdf import KINDS
 from macros.outputs.render import DRAFT_MARK
 
 RADICAL = re.compile(r"[\u2e80-\u2fdf]")
@@ -23,13 +23,12 @@ def meeting_and_kind(stem: str) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def printed(served_site, chromium, tmp_path_factory) -> dict[str, tuple[str, str]]:
+def printed(served_site, chromium, printed_pdfs) -> dict[str, tuple[str, str]]:
     """Each PDF `make pdf` writes for the sample site (its kinds of page): name → (PDF text, page text).
 
     The page text is what the browser shows of the printed document with print styles applied."""
     _, site = served_site
-    out = tmp_path_factory.mktemp("pdf-text")
-    written = print_with(chromium, site, out)
+    _, written = printed_pdfs
     context = chromium.new_context(locale="zh-CN")
     page = context.new_page()
     page.emulate_media(media="print")

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from macros.outputs.pdf import print_with
 from tests.browser.test_print import A4, BOTTOM, LEFT, MM, RIGHT, SITE_TEXT, TOLERANCE, TOP, glyphs, width
 from tests.support import html_text, squeeze
 
@@ -18,10 +17,8 @@ KINDS = ("rectification", "meeting-report")
 
 
 @pytest.fixture(scope="module")
-def printed(served_site, chromium, tmp_path_factory) -> dict[str, PdfReader]:
-    _, site = served_site
-    out = tmp_path_factory.mktemp("pdf-after")
-    print_with(chromium, site, out, kinds=KINDS)
+def printed(printed_pdfs) -> dict[str, PdfReader]:
+    out, _ = printed_pdfs
     return {kind: PdfReader(out / f"{MEETING}-{kind}.pdf") for kind in KINDS}
 
 

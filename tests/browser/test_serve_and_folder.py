@@ -94,6 +94,7 @@ def test_folder_copy_opens_a_report_from_the_home_page_by_clicking(tmp_path, pag
     site = project / "site-local"
     monkeypatch.setenv("PORTAL_TODAY", "2023-01-03")
     assert cli.build(project, site, for_files=True) == 0
+    assert not (site / "404.html").exists()  # no server shows it; opened from the folder it would be broken
     page.goto((site / "index.html").as_uri())
     page.locator(f"a[href='meetings/{MEETING}/report.html']").click()
     page.wait_for_load_state()
