@@ -1,11 +1,14 @@
 """Compare two versions of the portal's code in one run, on the same generated meetings, taking turns.
 
-    python -m bench.compare <git revision> [<another revision>] [--size 300] [--repeats 3]
+    python -m bench.compare <git revision> [<another revision>] [--size 300] [--repeats 3] [--cold-only]
 
 The first revision's code (``git archive``) and the second's (default: the working tree) build two
-projects with the very same data and hand-written pages (the working tree's ``docs/``), with this Python: cold builds (``mkdocs build``, cache off), then ``make build``'s path with the
-cache: nothing changed, and one meeting file changed (another one each turn). Each row gives both
-medians (and ranges) and says whether the two versions' cold sites are the same bytes.
+projects with the very same data and hand-written pages (the working tree's ``docs/``), with this
+Python: cold builds (``mkdocs build``, cache off), then ``make build``'s path with the cache: nothing
+changed, and one meeting file changed (another one each turn). Each row gives both medians (and
+ranges) and says whether the two versions' sites are the same bytes. CPU seconds count the build and
+the processes it waited for: with ``PORTAL_START_METHOD=forkserver`` (the default) the workers are the
+fork server's children and are not counted; compare CPU seconds with ``PORTAL_START_METHOD=spawn``.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ def project(code: Path, target: Path, meetings: Path) -> Path:
 def extract(revision: str, target: Path) -> Path:
     archive = subprocess.run(["git", "archive", revision], cwd=ROOT, check=True, capture_output=True).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(target, filter="data")
+        tar.extractall(target, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     return target
 
 
@@ -54,6 +57,7 @@ def main() -> None:
     parser.add_argument("other", nargs="?", help="default: the working tree")
     parser.add_argument("--size", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--cold-only", action="store_true", help="only the cold builds")
     args = parser.parse_args()
     print(f"# {os.cpu_count()} cores, {load()}; N={args.size}, {args.repeats} turns each; seconds, median (range)")
     with tempfile.TemporaryDirectory(prefix="portal-compare-") as scratch:
@@ -76,6 +80,8 @@ def main() -> None:
         print(f"{'cold build (cache off)':<34}" + "".join(f"  {name}: {summary(v)}" for name, v in cold.items()))
         print(f"{'  its cpu seconds':<34}" + "".join(f"  {name}: {summary(v)}" for name, v in cpu.items()))
         print(f"# the two versions' cold sites are the same bytes: {'yes' if same else 'NO'}; {load()}", flush=True)
+        if args.cold_only:
+            return
         for path in sides.values():
             timed_publish(path, CACHE_ENV)  # the first publish, with the cache (not timed)
         unchanged: dict[str, list[float]] = {name: [] for name in sides}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
-from macros.adapters import buildcache, cli
+from macros.adapters import buildcache, cli, pipeline
 from macros.model.errors import DataErrors
 from macros.model.meeting import load_meetings
 from tests.support import copy_project
@@ -39,6 +39,11 @@ def change_fact(project: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "\n  forms: 85\n" in text
     path.write_text(text.replace("\n  forms: 85\n", "\n  forms: 93\n", 1), encoding="utf-8")
+
+
+def plan_of(project: Path) -> buildcache.Plan:
+    """What ``make build`` would plan now."""
+    return buildcache.Plan.prepare(project, project / "site", environment=pipeline.environment_read(project))
 
 
 def build(project: Path, capsys) -> str:
@@ -75,7 +80,7 @@ def test_warm_build_publishes_the_bytes_of_a_cold_build(tmp_path, settings, caps
     warm = site_bytes(project / "site")
     # Only the changed meeting's year page was rendered again; the others are the published files.
     published = project / ".cache" / "portal" / "published-site"
-    assert json.loads((published / "rendered-years.json").read_text(encoding="utf-8")) == [2022]
+    assert buildcache.read_json(published / "rendered-years.json") == [2022]
     assert (site / "years/2021/index.html").stat().st_ino == inodes["years/2021/index.html"]
     assert (site / "years/2022/index.html").stat().st_ino != inodes["years/2022/index.html"]
     # The texts search shows excerpts from: the unchanged ones are the published files, not written again.
@@ -148,23 +153,23 @@ def test_a_template_or_code_change_means_a_cold_build(tmp_path, settings, capsys
 def test_any_doubt_means_a_cold_build(tmp_path, settings, capsys):
     project = fixture_project(tmp_path / "project")
     build(project, capsys)
-    plan = buildcache.Plan.prepare(project, project / "site")
+    plan = plan_of(project)
     assert plan.changed_ids() == []
 
     template = project / "macros" / "outputs" / "templates" / "report.md.j2"
     original = template.read_text(encoding="utf-8")
     template.write_text(original + "\n", encoding="utf-8")
-    plan = buildcache.Plan.prepare(project, project / "site")
+    plan = plan_of(project)
     assert plan.changed_ids() is None and "模板" in plan.reason
     template.write_text(original, encoding="utf-8")
 
     (project / "site" / "index.html").write_text("changed by hand", encoding="utf-8")
-    plan = buildcache.Plan.prepare(project, project / "site")
+    plan = plan_of(project)
     assert plan.changed_ids() is None and "site/" in plan.reason
 
     added = project / "data" / "meetings" / "2023-new-meeting.yml"
     shutil.copy(project / "data" / "meetings" / f"{CHANGED}.yml", added)
-    plan = buildcache.Plan.prepare(project, project / "site")
+    plan = plan_of(project)
     assert plan.changed_ids() is None and "增加或删除" in plan.reason
 
 
@@ -172,7 +177,7 @@ def test_another_build_date_means_a_cold_build(tmp_path, settings, monkeypatch, 
     project = fixture_project(tmp_path / "project")
     build(project, capsys)
     monkeypatch.setenv("PORTAL_TODAY", "2023-01-04")
-    plan = buildcache.Plan.prepare(project, project / "site")
+    plan = plan_of(project)
     assert plan.changed_ids() is None
 
 

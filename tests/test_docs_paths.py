@@ -11,7 +11,7 @@ from tests.support import ROOT
 
 DOCS = ["README.md", "docs/guide.md"]
 ROOTED = ("data", "macros", "docs", "overrides", "bench", "tests", ".ci", ".githooks")
-GENERATED = ("site/", "site-local/", "pagefind/", ".git/", ".cache/", ".bench-venvs/", ".venv/", "dist/", "requirements/wheels/")
+GENERATED = ("site/", "site-local/", "pagefind/", ".git/", ".cache/", ".bench-venvs/", ".venv/", "dist/", "requirements/wheels/", "tests/browser/node_modules/")
 SKIPPED_DIRS = {".git", ".venv", "site", "__pycache__", ".pytest_cache", ".cache"}
 
 

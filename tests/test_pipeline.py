@@ -102,6 +102,10 @@ def _fails() -> None:
     raise OSError(28, "No space left on device")
 
 
+def _goes_wrong() -> None:
+    raise ValueError("坏数据")
+
+
 def _method() -> str:
     return multiprocessing.get_start_method()
 
@@ -113,8 +117,10 @@ def test_workers_start_without_fork_and_tell_every_failure_the_same_way(method):
     workers = Workers(1, method)
     try:
         assert pipeline.outcome("试验", workers.submit(_method)) == method
-        with pytest.raises(BuildFailed, match=r"^写 Word 文件时出错（OSError: \[Errno 28\] No space left on device），网站没有发布"):
+        with pytest.raises(BuildFailed, match="^写 Word 文件时出错：磁盘空间不足，网站没有发布。"):
             pipeline.outcome("写 Word 文件", workers.submit(_fails))
+        with pytest.raises(BuildFailed, match=r"^写搜索索引时出错（ValueError: 坏数据），网站没有发布"):
+            pipeline.outcome("写搜索索引", workers.submit(_goes_wrong))
         with pytest.raises(BuildFailed, match="^写搜索索引的进程意外退出，网站没有发布"):
             pipeline.outcome("写搜索索引", workers.submit(_dies))
     finally:
@@ -144,7 +150,7 @@ def meeting(meeting_id: str, year: int):
 def test_a_warm_build_renders_the_year_pages_of_the_meetings_it_renders(tmp_path, recorded, expected):
     request = buildcache.Request(records_in=str(tmp_path), render_only=["a"])
     if recorded is not None:
-        (tmp_path / "years.json").write_text(json.dumps(recorded), encoding="utf-8")
+        buildcache.write_json(tmp_path / "years.json", recorded)
     meetings = [meeting("a", 2021), meeting("b", 2022), meeting("c", 2022)]
     assert buildcache.years_to_render(meetings, {"a"}, request) == expected
     assert buildcache.years_to_render(meetings, None, request) is None

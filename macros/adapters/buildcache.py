@@ -8,12 +8,19 @@ It lives in ``.cache/portal/`` (git-ignored, deletable at any time):
   records (each page's terms, metadata and place), Pagefind's version and the search code. A shard
   whose records did not change gets the bytes Pagefind wrote for them, without running Pagefind.
 * **The last published site**: ``state-<site>.json`` records what the site in ``site/`` was built
-  from (the global key, each meeting file's hash) and each published file's size and time;
+  from (the global key, each meeting file's hash) and each published file's content hash;
   ``published-<site>/`` what its MkDocs run left for the next one: each page's search record,
   which meeting each meeting's pages cite (the group's previous one) and which it rendered.
 
+Nothing is reused on trust: every artefact is written with the content hash of its bytes (a folder
+with the hash of each of its files) and checked against it before use; one that fails is made again,
+and the build says so (``damaged``). The published site is checked file by file against the hashes
+recorded when it was published.
+
 A warm build is allowed only when the global key (templates, overrides, hand-written pages,
-settings, the portal's code, every installed package's version, the build date) is unchanged,
+settings and every environment variable the build reads — the configuration's ``!ENV`` ones, found
+by reading it, and the portal's options, found where they are read —, the portal's code, every
+installed package's version, the build date) is unchanged,
 the same meeting files exist, and ``site/`` is still exactly what was published. Then MkDocs
 renders only the changed meetings, the meetings whose previous one changed or is another now,
 and the pages listing meetings (the other meetings' pages registered but excluded, so links
@@ -44,7 +51,9 @@ LISTING_PREFIXES = ("years/",)
 """The pages that list meetings: rendered again by every warm build (all others depend on one meeting)."""
 MAX_WARM_CHANGES = 50
 """More changed meetings than this and a cold build is about as fast (and simpler)."""
-_ENV_INPUTS = ("PORTAL_TODAY", "PORTAL_PAGES_PER_SHARD", "SOURCE_DATE_EPOCH", "PORTAL_RUNNER")
+MKDOCS_READS = ("SOURCE_DATE_EPOCH",)
+"""What MkDocs itself reads from the environment besides its configuration's ``!ENV`` tags (the dates
+it writes). The configuration's variables and the portal's own options are found where they are read."""
 _SOURCE_DIRS = ("docs", "overrides", "macros")
 _SOURCE_FILES = ("mkdocs.yml", "requirements.txt")
 
@@ -73,6 +82,8 @@ class Request:
     """A warm build: the records of the published site's run."""
     published_site: str | None = None
     """A warm build: the published site (its unchanged search files are linked)."""
+    today: str | None = None
+    """The build's date (ISO), fixed once when the build began: every page uses it."""
 
 
 def _request_path(root: Path, site: Path) -> Path:
@@ -97,6 +108,78 @@ def request_for(root: Path, site: Path) -> Request | None:
         return Request(**json.loads(_request_path(root, site).read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         return None
+
+
+class Damaged(ValueError):
+    """A cached artefact whose bytes are not the ones written (a disk error, a killed copy, a bad restore)."""
+
+
+_SEAL = b"portal-sha256:"
+SEALED_FOLDER = ".portal-sealed"
+"""The file in a cached folder listing each of its files' hash (never copied into a site)."""
+
+
+def seal(data: bytes) -> bytes:
+    """``data`` with its content hash written before it: ``unseal`` gives it back only if unchanged."""
+    return _SEAL + hashlib.sha256(data).hexdigest().encode() + b"\n" + data
+
+
+def unseal(raw: bytes) -> bytes:
+    head, newline, data = raw.partition(b"\n")
+    if not newline or head != _SEAL + hashlib.sha256(data).hexdigest().encode():
+        raise Damaged("content hash mismatch")
+    return data
+
+
+def write_sealed(path: Path, data: bytes) -> None:
+    """Write ``data`` sealed with its hash, whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(seal(data))
+    os.replace(temporary, path)
+
+
+def read_sealed(path: Path) -> bytes:
+    """The data ``write_sealed`` wrote; raises Damaged if any byte changed, OSError if it is unreadable."""
+    return unseal(path.read_bytes())
+
+
+def read_json(path: Path):
+    return json.loads(read_sealed(path).decode("utf-8"))
+
+
+def write_json(path: Path, value) -> None:
+    write_sealed(path, json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+
+
+def _folder_hashes(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): file_hash(path)
+        for path in sorted(folder.rglob("*")) if path.is_file() and path.name != SEALED_FOLDER
+    }
+
+
+def seal_folder(folder: Path) -> None:
+    """Write the hash of every file of ``folder`` into it (``verified_folder`` checks them)."""
+    write_json(folder / SEALED_FOLDER, _folder_hashes(folder))
+
+
+def verified_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds exactly the files, with exactly the bytes, ``seal_folder`` recorded."""
+    try:
+        return read_json(folder / SEALED_FOLDER) == _folder_hashes(folder)
+    except (OSError, ValueError):
+        return False
+
+
+def file_hash(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def damaged(what: str) -> None:
+    """Say that a cached artefact failed its check and is made again (the build goes on, without it)."""
+    print(f"注意：生成缓存中的{what}已损坏，这次不用它，重新生成。", file=sys.stderr, flush=True)
 
 
 def _digest(*parts: bytes) -> str:
@@ -135,10 +218,52 @@ KEY_PARTS = {
 """The parts of the global key, and how the build names a part that changed (the reason of a cold build)."""
 
 
-def key_parts(root: Path, for_files: bool = False) -> dict[str, str]:
-    """Everything every page depends on, in named parts: any change means a cold build."""
+def config_variables(config: Path) -> list[str]:
+    """The environment variables a MkDocs configuration reads through ``!ENV`` (its ``INHERIT``ed
+    files' too), found by reading it as MkDocs does: the cache's key holds their values."""
+    import yaml
+
+    names: list[str] = []
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def environment_tag(loader, node):
+        if isinstance(node, yaml.ScalarNode):
+            names.append(loader.construct_scalar(node))
+        elif isinstance(node, yaml.SequenceNode):
+            # [A, B, default]: the first variable set gives the value, else the last item (MkDocs' rule).
+            variables = node.value[:-1] if len(node.value) > 1 else node.value
+            names.extend(loader.construct_scalar(child) for child in variables if isinstance(child, yaml.ScalarNode))
+
+    Loader.add_constructor("!ENV", environment_tag)
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    try:
+        loaded = yaml.load(config.read_text(encoding="utf-8"), Loader)
+    except (OSError, ValueError, yaml.YAMLError):  # MkDocs itself says what is wrong with it
+        return sorted(set(names))
+    inherited = loaded.get("INHERIT") if isinstance(loaded, dict) else None
+    if isinstance(inherited, str):
+        names += config_variables(config.parent / inherited)
+    return sorted(set(names))
+
+
+def environment_read(root: Path, options: dict[str, str], env=os.environ) -> dict[str, str]:
+    """Every environment variable a build reads, with its value: the configuration's ``!ENV``
+    variables, MkDocs' own and the portal's options (``options``: as the pipeline read them)."""
+    names = [*config_variables(root / "mkdocs.yml"), *MKDOCS_READS]
+    return {**{name: env.get(name, "") for name in names}, **options}
+
+
+def key_parts(root: Path, for_files: bool = False, environment: dict[str, str] | None = None,
+              today: dt.date | None = None) -> dict[str, str]:
+    """Everything every page depends on, in named parts: any change means a cold build.
+    ``environment``: the variables the build reads (``environment_read``); ``today``: its date."""
     from macros.outputs.portal import build_date
 
+    if environment is None:
+        environment = environment_read(root, {})
     def files_digest(files: list[Path]) -> str:
         parts = []
         for path in files:
@@ -155,23 +280,24 @@ def key_parts(root: Path, for_files: bool = False) -> dict[str, str]:
     settings = [root / name for name in _SOURCE_FILES]
     if data.is_dir():
         settings += [path for path in _tree_files(data) if "meetings" not in path.relative_to(data).parts[:1]]
-    environment = [f"{name}={os.environ.get(name, '')}".encode() for name in _ENV_INPUTS]
+    variables = [f"{name}={value}".encode() for name, value in sorted(environment.items())]
     versions = sorted({f"{dist.metadata['Name']}=={dist.version}".lower() for dist in metadata.distributions()})
     # The portal's date (checklists, deadlines) and the UTC date MkDocs writes into sitemap.xml.
     utc_today = dt.datetime.now(dt.timezone.utc).date()
     return {
         "templates": files_digest(templates),
         "pages": files_digest(tree("docs") + tree("overrides")),
-        "settings": _digest(files_digest(settings).encode(), f"for_files={for_files}".encode(), *environment),
+        "settings": _digest(files_digest(settings).encode(), f"for_files={for_files}".encode(), *variables),
         "code": _digest(sys.version.encode(), files_digest([path for path in macros if path.suffix == ".py"]).encode()),
         "packages": _digest("\n".join(versions).encode()),
-        "date": _digest(build_date().isoformat().encode(), utc_today.isoformat().encode()),
+        "date": _digest((today or build_date()).isoformat().encode(), utc_today.isoformat().encode()),
     }
 
 
-def global_key(root: Path, for_files: bool = False) -> str:
+def global_key(root: Path, for_files: bool = False, environment: dict[str, str] | None = None,
+               today: dt.date | None = None) -> str:
     """Everything every page depends on, as one digest."""
-    parts = key_parts(root, for_files)
+    parts = key_parts(root, for_files, environment, today)
     return _digest(*(f"{name}={parts[name]}".encode() for name in KEY_PARTS))
 
 
@@ -189,10 +315,15 @@ class ModelCache:
         return path
 
     def lookup(self, name: str, data: bytes):
+        path = self._path(name, data)
         try:
-            with self._path(name, data).open("rb") as handle:
-                return pickle.load(handle)
-        except Exception:  # absent, half-written or from another version: validate again
+            raw = path.read_bytes()
+        except OSError:  # absent: validate
+            return None
+        try:
+            return pickle.loads(unseal(raw))
+        except Exception:  # damaged, or from another version: validate again
+            damaged(f"会议文件 {name} 的校验结果")
             return None
 
     def store(self, name: str, data: bytes, record) -> None:
@@ -200,7 +331,7 @@ class ModelCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.write_bytes(seal(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)))
             os.replace(temporary, path)
         except OSError:
             pass  # a cache that cannot be written only costs time
@@ -233,7 +364,7 @@ def meetings_to_render(meetings, request: Request | None) -> set[str] | None:
     if request is None or request.render_only is None:
         return None
     changed = set(request.render_only)
-    old = json.loads((Path(request.records_in) / "links.json").read_text(encoding="utf-8"))
+    old = read_json(Path(request.records_in) / "links.json")
     links = previous_links(meetings)
     return {
         meeting_id for meeting_id, previous in links.items()
@@ -247,7 +378,7 @@ def years_to_render(meetings, rendered: set[str] | None, request: Request | None
     if rendered is None:
         return None
     try:
-        old = json.loads((Path(request.records_in) / "years.json").read_text(encoding="utf-8"))
+        old = read_json(Path(request.records_in) / "years.json")
     except (OSError, ValueError, TypeError):
         return None
     if any(old.get(meeting.id) != meeting.year for meeting in meetings):
@@ -257,9 +388,8 @@ def years_to_render(meetings, rendered: set[str] | None, request: Request | None
 
 def record_links(meetings, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "links.json").write_text(json.dumps(previous_links(meetings), sort_keys=True), encoding="utf-8")
-    years = {meeting.id: meeting.year for meeting in meetings}
-    (folder / "years.json").write_text(json.dumps(years, sort_keys=True), encoding="utf-8")
+    write_json(folder / "links.json", previous_links(meetings))
+    write_json(folder / "years.json", {meeting.id: meeting.year for meeting in meetings})
 
 
 def complete_search(index, rendered: set[str] | None, request: Request | None) -> None:
@@ -267,8 +397,7 @@ def complete_search(index, rendered: set[str] | None, request: Request | None) -
     if rendered is None:
         return
     folder = Path(request.records_in)
-    with (folder / "search.pickle").open("rb") as handle:
-        recorded = pickle.load(handle)
+    recorded = pickle.loads(read_sealed(folder / "search.pickle"))
     for src_uri, page in recorded:
         parts = src_uri.split("/")
         if parts[0] == "meetings" and len(parts) == 3 and parts[1] in rendered:
@@ -281,9 +410,9 @@ def record_search(index, rendered: set[str] | None, years: set[int] | None, fold
     """Leave this run's search records, and the meetings and year pages it rendered, for the next warm build."""
     folder.mkdir(parents=True, exist_ok=True)
     records = [(index.sources[page.url], page) for page in index.ordered()]
-    (folder / "search.pickle").write_bytes(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
-    (folder / "rendered.json").write_text(json.dumps(None if rendered is None else sorted(rendered)), encoding="utf-8")
-    (folder / "rendered-years.json").write_text(json.dumps(None if years is None else sorted(years)), encoding="utf-8")
+    write_sealed(folder / "search.pickle", pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
+    write_json(folder / "rendered.json", None if rendered is None else sorted(rendered))
+    write_json(folder / "rendered-years.json", None if years is None else sorted(years))
 
 
 class CachedShardWriter:
@@ -316,9 +445,8 @@ class CachedShardWriter:
         records = Path(request.records_in) if request is not None and request.records_in else None
         if site and records is not None:
             try:
-                keys = json.loads((records / "shards.json").read_text(encoding="utf-8"))
-                with (records / "search.pickle").open("rb") as handle:
-                    self.published_texts = [page.text for _, page in pickle.load(handle)]
+                keys = read_json(records / "shards.json")
+                self.published_texts = [page.text for _, page in pickle.loads(read_sealed(records / "search.pickle"))]
             except (OSError, ValueError, pickle.PickleError):
                 return
             self.published = Path(site) / "pagefind"
@@ -338,10 +466,17 @@ class CachedShardWriter:
         key = self.key(pages)
         self.used.append(key)
         self._record_use()
-        for source, copy in ((self.published_shards.get(key), os.link), (self.folder / key, shutil.copy2)):
+        # The published site's shard (its files checked against their recorded hashes before this
+        # build began), else the cache's, checked against the hashes written with it.
+        cached = self.folder / key
+        if cached.is_dir() and not verified_folder(cached):
+            damaged("搜索索引分片")
+            shutil.rmtree(cached, ignore_errors=True)
+        for source, copy in ((self.published_shards.get(key), os.link), (cached, shutil.copy2)):
             if source is not None and source.is_dir():
                 try:
-                    shutil.copytree(source, output, copy_function=copy, dirs_exist_ok=True)
+                    shutil.copytree(source, output, copy_function=copy, dirs_exist_ok=True,
+                                    ignore=shutil.ignore_patterns(SEALED_FOLDER))
                     return
                 except OSError:
                     shutil.rmtree(output, ignore_errors=True)
@@ -352,6 +487,7 @@ class CachedShardWriter:
             temporary = self.folder / f"{key}.{os.getpid()}.tmp"
             shutil.rmtree(temporary, ignore_errors=True)
             shutil.copytree(output, temporary)
+            seal_folder(temporary)
             os.replace(temporary, self.folder / key)
         except OSError:
             pass  # a cache that cannot be written only costs time
@@ -359,15 +495,14 @@ class CachedShardWriter:
     def pairs(self, pages) -> set[str]:
         path = self.pairs_folder / f"{self.key(pages)}.json"
         try:
-            return set(json.loads(path.read_text(encoding="ascii")))
-        except (OSError, ValueError):
+            return set(read_json(path))
+        except OSError:
             pass
+        except ValueError:
+            damaged("搜索索引分片摘要")
         pairs = self.fresh.pairs(pages)
         try:
-            self.pairs_folder.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(sorted(pairs)), encoding="ascii")
-            os.replace(temporary, path)
+            write_json(path, sorted(pairs))
         except OSError:
             pass
         return pairs
@@ -388,8 +523,7 @@ class CachedShardWriter:
     def _record_use(self) -> None:
         folder = self.records_out
         if folder is not None:
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "shards.json").write_text(json.dumps(self.used), encoding="utf-8")
+            write_json(folder / "shards.json", self.used)
 
 
 def prune_shards(root: Path) -> None:
@@ -400,12 +534,12 @@ def prune_shards(root: Path) -> None:
     kept: set[str] = set()
     for published in cache_dir(root).glob("published-*"):
         try:
-            kept.update(json.loads((published / "shards.json").read_text(encoding="utf-8")))
+            kept.update(read_json(published / "shards.json"))
         except (OSError, ValueError):
             pass
     for entry in folder.iterdir():
         if entry.name not in kept:
-            shutil.rmtree(entry, ignore_errors=True)
+            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
     pairs = cache_dir(root) / "pairs"
     if pairs.is_dir():
         for entry in pairs.iterdir():
@@ -421,25 +555,48 @@ def meeting_hashes(root: Path) -> dict[str, str] | None:
     paths, errors = meeting_files(root / "data" / "meetings", root)
     if errors:
         return None
-    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+    try:
+        return {path.relative_to(root).as_posix(): file_hash(path) for path in paths}
+    except OSError:  # unreadable or gone: the build reports it
+        return None
 
 
-def site_manifest(site: Path) -> dict[str, list[int]]:
-    """Every file of a site: its size and modification time (a changed file changes one of them)."""
-    manifest: dict[str, list[int]] = {}
+def site_files(site: Path) -> dict[str, os.stat_result]:
+    """Every file of a site, by its path in the site (links to folders are not followed, as os.walk)."""
+    found: dict[str, os.stat_result] = {}
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir():
-                    if not entry.is_symlink():  # as os.walk: a link to a folder is not followed
+                    if not entry.is_symlink():
                         walk(entry.path, f"{prefix}{entry.name}/")
                 else:
-                    stat = entry.stat()
-                    manifest[prefix + entry.name] = [stat.st_size, stat.st_mtime_ns]
+                    found[prefix + entry.name] = entry.stat()
 
     walk(str(site), "")
-    return manifest
+    return found
+
+
+def site_hashes(site: Path, files: dict[str, os.stat_result], known: dict | None = None) -> dict[str, str]:
+    """The content hash of each of ``files`` (``site_files``). ``known``: hashes by file identity
+    (device, inode, size, time), reused for the same file and filled in (a warm build's new site is
+    mostly hard links to the files just checked)."""
+    import concurrent.futures
+
+    known = {} if known is None else known
+    hashes: dict[str, str] = {}
+    missing = []
+    for name, stat in files.items():
+        identity = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        if identity in known:
+            hashes[name] = known[identity]
+        else:
+            missing.append((name, identity))
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:  # hashing releases the interpreter's lock
+        for (name, identity), digest in zip(missing, pool.map(lambda item: file_hash(site / item[0]), missing)):
+            hashes[name] = known[identity] = digest
+    return hashes
 
 
 @dataclass
@@ -456,27 +613,48 @@ class Plan:
     reason: str = ""
     extra_files: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    environment: dict[str, str] = field(default_factory=dict)
+    """Every environment variable the build reads, with its value (``environment_read``)."""
+    today: dt.date | None = None
+    """The build's date, fixed once here and handed to the MkDocs run."""
+    known: dict = field(default_factory=dict)
+    """Content hashes of the published site's files, by file identity (see ``site_hashes``)."""
 
     @property
     def state_path(self) -> Path:
         return cache_dir(self.root) / f"state-{self.site.name}.json"
 
     @classmethod
-    def prepare(cls, root: Path, site: Path, for_files: bool = False) -> "Plan":
-        """``for_files``: the site is built with links to .html files (make build-local)."""
-        plan = cls(root, site, for_files)
+    def prepare(cls, root: Path, site: Path, for_files: bool = False, *, environment: dict[str, str],
+                today: dt.date | None = None) -> "Plan":
+        """``for_files``: the site is built with links to .html files (make build-local); ``environment``:
+        the variables the build reads; ``today``: the build's date. The inputs are hashed now, once: the
+        build publishes only if they are the same when it ends (``inputs_moved``)."""
+        from macros.outputs.portal import build_date
+
+        plan = cls(root, site, for_files, environment=dict(environment))
         plan._last = time.perf_counter()
+        plan.today = today or build_date()
+        plan.parts = key_parts(root, for_files, plan.environment, plan.today)
+        plan.key = _digest(*(f"{name}={plan.parts[name]}".encode() for name in KEY_PARTS))
+        plan.hashes = meeting_hashes(root)
         if not enabled():
             plan.reason = "已关闭生成缓存"
             return plan
-        plan.parts = key_parts(root, for_files)
-        plan.key = _digest(*(f"{name}={plan.parts[name]}".encode() for name in KEY_PARTS))
-        plan.hashes = meeting_hashes(root)
         try:
-            plan.state = json.loads(plan.state_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            plan.state = read_json(plan.state_path)
+        except OSError:
             plan.state = None
+        except ValueError:
+            plan.state = None
+            plan.reason = "上次生成的记录已损坏"
         return plan
+
+    def inputs_moved(self) -> bool:
+        """Whether any input (a meeting file, a template, a setting, the date…) differs from when the
+        build began: what was built then matches no single version of the data, and is not published."""
+        return meeting_hashes(self.root) != self.hashes or global_key(
+            self.root, self.for_files, self.environment, self.today) != self.key
 
     def changed_ids(self) -> list[str] | None:
         """The ids of changed meeting files, or None when only a cold build will do (``reason`` says why)."""
@@ -489,7 +667,7 @@ class Plan:
         if not enabled():
             return None
         if not state or state.get("site") != str(self.site.absolute()):
-            self.reason = "没有上次生成的记录"
+            self.reason = self.reason or "没有上次生成的记录"
             return None
         if state.get("key") != self.key:
             old_parts = state.get("parts", {})
@@ -510,12 +688,18 @@ class Plan:
         if not self.site.is_dir():
             self.reason = "还没有已生成的网站"
             return None
-        # Files added since (``make pdf`` writes site/pdf/) are left out, as a cold build leaves them out.
-        published = site_manifest(self.site)
-        if any(published.get(name) != value for name, value in state.get("files", {}).items()):
+        # Every published file is checked by its content. Files added since (``make pdf`` writes
+        # site/pdf/) are left out, as a cold build leaves them out.
+        recorded: dict[str, str] = state.get("files", {})
+        present = site_files(self.site)
+        if not set(recorded) <= set(present):
             self.reason = "site/ 中的文件在生成后被改动过"
             return None
-        self.extra_files = len(published) - len(state.get("files", {}))
+        hashes = site_hashes(self.site, {name: present[name] for name in recorded}, self.known)
+        if hashes != recorded:
+            self.reason = "site/ 中的文件在生成后被改动过"
+            return None
+        self.extra_files = len(present) - len(recorded)
         return changed
 
     def up_to_date(self) -> bool:
@@ -553,21 +737,27 @@ class Plan:
         return cache_dir(self.root) / f"run-{self.site.name}"
 
     def asking(self, site: Path, **warm):
-        """While the block runs, the MkDocs run building into ``site`` leaves its records in
-        ``run_folder`` (and, with ``warm``'s fields, renders only what changed)."""
+        """While the block runs, the MkDocs run building into ``site`` uses this build's date and
+        leaves its records in ``run_folder`` (and, with ``warm``'s fields, renders only what changed)."""
         if not enabled():
-            return contextlib.nullcontext()
+            return asking(self.root, site, Request(today=self.today.isoformat()))
         shutil.rmtree(self.run_folder, ignore_errors=True)
-        return asking(self.root, site, Request(records_out=str(self.run_folder), **warm))
+        return asking(self.root, site, Request(records_out=str(self.run_folder), today=self.today.isoformat(), **warm))
 
     def _warm(self, fresh: Path, changed: list[str], env: dict) -> bool:
         from macros.adapters import runner
 
-        files: dict[str, list[int]] = self.state["files"]
+        files: dict[str, str] = self.state["files"]
         if "pagefind/shards.json" not in files or not all(
             (self.published / name).is_file() for name in ("links.json", "years.json", "search.pickle", "shards.json")
         ):
             self.reason = "没有上次生成的记录"
+            return False
+        try:
+            for name in ("links.json", "years.json", "search.pickle", "shards.json", "rendered.json", "rendered-years.json"):
+                read_sealed(self.published / name)
+        except (OSError, ValueError):
+            self.reason = "上次生成的记录已损坏"
             return False
         if not changed:
             # Only files added to site/ since (make pdf's) differ: the published files are the build.
@@ -583,6 +773,9 @@ class Plan:
             warm = dict(render_only=changed, records_in=str(self.published), published_site=str(self.site.resolve()))
             with self.asking(scratch, **warm):
                 result = subprocess.run(command, cwd=self.root, env=env, capture_output=True, text=True)
+            for line in result.stderr.splitlines():
+                if line.startswith("注意："):  # what the run says to people (a damaged cache entry)
+                    print(line, file=sys.stderr)
             if result.returncode != 0:
                 self.reason = "增量生成失败"
                 return False
@@ -592,15 +785,15 @@ class Plan:
                     if line.startswith("  ") or "Documentation built in" in line:
                         print("  " + line.strip(), file=sys.stderr)
             self.lap("render changed meetings and listing pages")
-            rendered_ids = json.loads((self.run_folder / "rendered.json").read_text(encoding="utf-8"))
-            rendered_years = json.loads((self.run_folder / "rendered-years.json").read_text(encoding="utf-8"))
+            rendered_ids = read_json(self.run_folder / "rendered.json")
+            rendered_years = read_json(self.run_folder / "rendered-years.json")
             # The rendered meetings' pages and Word files, the pages listing meetings (home, the rendered
             # years: ``years/2021/index.html``, or ``years/2021.html`` for make build-local), the index.
             years = LISTING_PREFIXES if rendered_years is None else tuple(
                 f"{prefix}{year}{end}" for prefix in LISTING_PREFIXES for year in rendered_years for end in ("/", ".")
             )
             replaced = tuple(f"meetings/{meeting_id}/" for meeting_id in rendered_ids) + years + ("pagefind/",)
-            made = set(site_manifest(scratch))
+            made = set(site_files(scratch))
             wanted = {name for name in files if name.startswith(replaced)} | set(LISTING_PAGES)
             fresh_names = {name for name in made if name.startswith(replaced)} | set(LISTING_PAGES)
             # Pagefind names its files by their content: the index is taken whole from the run.
@@ -630,11 +823,13 @@ class Plan:
                 shutil.copy2(self.site / name, target)
 
     def record(self) -> None:
-        """Remember what the just published site was built from (only if the inputs did not move meanwhile)."""
+        """Remember what the just published site was built from, and each of its files' content hash."""
         if not enabled():
             return
         try:
-            if self.hashes is None or global_key(self.root, self.for_files) != self.key or meeting_hashes(self.root) != self.hashes:
+            # What was published is what the inputs were when the build began (the caller checked
+            # that they had not moved before publishing): a later edit is a change for the next build.
+            if self.hashes is None:
                 self.state_path.unlink(missing_ok=True)
                 return
             state = {
@@ -642,7 +837,7 @@ class Plan:
                 "key": self.key,
                 "parts": self.parts,
                 "meetings": self.hashes,
-                "files": site_manifest(self.site),
+                "files": site_hashes(self.site, site_files(self.site), self.known),
                 "recorded": dt.datetime.now().isoformat(timespec="seconds"),
             }
             if not self.run_folder.is_dir():
@@ -650,10 +845,7 @@ class Plan:
             shutil.rmtree(self.published, ignore_errors=True)
             os.replace(self.run_folder, self.published)
             prune_shards(self.root)
-            self.state_path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.state_path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(state), encoding="utf-8")
-            os.replace(temporary, self.state_path)
+            write_json(self.state_path, state)
         except OSError:
             self.state_path.unlink(missing_ok=True)
 

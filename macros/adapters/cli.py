@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -17,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from macros.adapters import buildcache, runner
+from macros.adapters import buildcache, pipeline, runner
 from macros.adapters.publishing import PublishError
 from macros.adapters.publishing import lock as _publishing_lock
 from macros.adapters.publishing import new_version as _new_version
@@ -63,41 +64,86 @@ def write_json_schema(path: Path = JSON_SCHEMA) -> None:
     path.write_text(json_schema_text(), encoding="utf-8")
 
 
+ATTEMPTS = 3
+"""Builds tried when inputs change while a build runs (an editor saving several files) before giving up."""
+
+
 def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = False) -> int:
     """Build into a new version folder ``site.<stamp>/`` and publish it by repointing the ``site`` link.
 
     One build at a time (a lock beside ``site``); leftovers of a build that was killed are removed
     first. ``site`` is replaced by one atomic rename, so a reader (or a kill) sees either the whole
-    old site or the whole new one.
+    old site or the whole new one. The inputs are hashed when a build begins and checked before it
+    publishes: a site built while a file changed is not published; it is built again from the new data.
     """
     site = site or root / "site"
     site.parent.mkdir(parents=True, exist_ok=True)
-    with _publishing_lock(site):
-        _remove_leftovers(site)
-        fresh = _new_version(site)
-        env = runner.environment()
-        # A published site is always complete: never a focused preview, never without its search index.
-        env.pop("PORTAL_ONLY", None)
-        env.pop("PORTAL_SEARCH", None)
-        # Only what changed is built again when the build cache allows it; on any doubt, a cold build.
-        plan = buildcache.Plan.prepare(root, site, for_files=for_files)
-        if plan.up_to_date():
-            print(f"没有改动，{site.name}/ 已是最新。")
-            return 0
-        plan.lap("compare with what was published")
-        warm = plan.warm_build(fresh, env)
-        if not warm:
-            mkdocs = runner.build_command(root / "mkdocs.yml", fresh, for_files=for_files)
-            with plan.asking(fresh):
-                result = subprocess.run(mkdocs, cwd=root, env=env)
-            if result.returncode != 0 or not (fresh / "index.html").is_file():
-                shutil.rmtree(fresh, ignore_errors=True)
-                if os.path.lexists(site):
-                    print(f"生成失败，{site.name}/ 保持原样未被改动。", file=sys.stderr)
-                else:
-                    print(f"生成失败，{site.name}/ 尚未生成。", file=sys.stderr)
-                return result.returncode or 1
-            plan.lap("build every page")
+    env = runner.environment()
+    # A published site is always complete: never a focused preview, never without its search index.
+    env.pop("PORTAL_ONLY", None)
+    env.pop("PORTAL_SEARCH", None)
+    try:
+        environment = pipeline.environment_read(root, env)
+    except pipeline.BuildFailed as exc:
+        print(f"{exc}网站没有生成，{site.name}/ 保持原样。", file=sys.stderr)
+        return 2
+    try:
+        with _publishing_lock(site):
+            return _build_locked(root, site, env, environment, for_files)
+    except OSError as exc:
+        problem = pipeline.file_problem(exc.errno, exc.filename)
+        if problem is None:
+            raise
+        print(f"{problem}{site.name}/ 保持原样。", file=sys.stderr)
+        return 1
+
+
+def _relay(stderr: str) -> None:
+    """What the MkDocs run said, for people: a file system error it met is said in one Chinese line,
+    not as a traceback."""
+    found = re.search(r"^\w*Error: \[Errno (\d+)\] [^\n]*?(?:: '([^'\n]*)')?$", stderr, re.M) if "Traceback" in stderr else None
+    problem = pipeline.file_problem(int(found.group(1)), found.group(2)) if found else None
+    if problem is None:
+        sys.stderr.write(stderr)
+    else:
+        sys.stderr.write(stderr[: stderr.index("Traceback")] + problem + "\n")
+    sys.stderr.flush()
+
+
+def _build_locked(root: Path, site: Path, env: dict, environment: dict, for_files: bool) -> int:
+    """The build, under the lock: plan, build (again if the inputs moved meanwhile), publish, record."""
+    _remove_leftovers(site)
+    fresh = None
+    try:
+        for attempt in range(ATTEMPTS):
+            fresh = _new_version(site)
+            # Only what changed is built again when the build cache allows it; on any doubt, a cold build.
+            plan = buildcache.Plan.prepare(root, site, for_files=for_files, environment=environment)
+            if plan.up_to_date():
+                print(f"没有改动，{site.name}/ 已是最新。")
+                return 0
+            plan.lap("compare with what was published")
+            warm = plan.warm_build(fresh, env)
+            if not warm:
+                mkdocs = runner.build_command(root / "mkdocs.yml", fresh, for_files=for_files)
+                with plan.asking(fresh):
+                    result = subprocess.run(mkdocs, cwd=root, env=env, stderr=subprocess.PIPE, text=True)
+                _relay(result.stderr)
+                if result.returncode != 0 or not (fresh / "index.html").is_file():
+                    shutil.rmtree(fresh, ignore_errors=True)
+                    if os.path.lexists(site):
+                        print(f"生成失败，{site.name}/ 保持原样未被改动。", file=sys.stderr)
+                    else:
+                        print(f"生成失败，{site.name}/ 尚未生成。", file=sys.stderr)
+                    return result.returncode or 1
+                plan.lap("build every page")
+            if not plan.inputs_moved():
+                break
+            shutil.rmtree(fresh, ignore_errors=True)
+            print("生成期间有文件改动，这次的结果没有发布，按改动后的内容重新生成……", file=sys.stderr, flush=True)
+        else:
+            print(f"生成期间文件一直在改动，网站没有发布，{site.name}/ 保持原样。请等所有文件保存完后再生成。", file=sys.stderr)
+            return 1
         plan.forget()
         _publish(site, fresh)
         plan.lap("publish")
@@ -105,6 +151,10 @@ def build(root: Path = ROOT, site: Path | None = None, *, for_files: bool = Fals
         plan.lap("remove the previous version")
         plan.record()
         plan.lap("record what was published")
+    except OSError:
+        if fresh is not None and not (os.path.lexists(site) and site.resolve() == fresh.resolve()):
+            shutil.rmtree(fresh, ignore_errors=True)
+        raise
     how = "只重新生成了有改动的部分" if warm else "完整生成" + (f"：{plan.reason}" if plan.reason else "")
     print(f"已生成到 {site.name}/（{how}）。")
     if os.environ.get("PORTAL_BUILD_TIMES"):

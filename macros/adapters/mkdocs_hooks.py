@@ -24,7 +24,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
 from macros.adapters import buildcache  # noqa: E402
-from macros.adapters.pipeline import Build, BuildFailed, Options  # noqa: E402
+from macros.adapters.pipeline import Build, BuildFailed, Options, failure  # noqa: E402
 from macros.model.errors import DataErrors  # noqa: E402
 from macros.outputs.error_page import write_error_site  # noqa: E402
 
@@ -44,11 +44,11 @@ def _stopping(hook):
     def run(*args, **kwargs):
         try:
             return hook(*args, **kwargs)
-        except BuildFailed as exc:
+        except (BuildFailed, OSError) as exc:
             config = kwargs.get("config") or next(arg for arg in args if hasattr(arg, "site_dir"))
             if "portal_build" in config["extra"]:
                 _build(config).stop()
-            raise Abort(str(exc)) from None
+            raise Abort(str(failure("生成", exc))) from None
     return run
 
 
@@ -74,7 +74,7 @@ def on_config(config):
     if options.times:
         for name in _ROUTINE:
             logging.getLogger(name).setLevel(logging.NOTSET)
-    request = buildcache.request_for(root, site) if options.cache else None
+    request = buildcache.request_for(root, site)
     try:
         config["extra"]["portal_build"] = Build.load(options, request)
     except DataErrors as exc:
@@ -131,26 +131,21 @@ def on_post_build(config):
 
 
 def on_page_context(context, page, config, nav):
-    """On a meeting's pages the menu lists that meeting's pages, the current one marked
-    (the site-wide menu stays 首页 and 使用说明: a thousand meetings would not fit in it).
-    The theme prints menu titles as HTML, so the meeting's name is escaped here."""
+    """On a meeting's pages the menu lists that meeting's pages, the current one marked (the site-wide
+    menu stays 首页 and 使用说明). The theme prints menu titles as HTML: the meeting's name is escaped."""
     from mkdocs.structure.nav import Link, Navigation, Section
 
-    build = _build(config)
-    found = build.portal.meeting_links(page.file.src_uri)
+    def url_of(src_uri: str) -> str:
+        return File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).url
+
+    found = _build(config).menu(page.file.src_uri, url_of)
     if found is None:
         return context
     title, entries = found
-    links = []
-    for label, src_uri, current in entries:
-        if src_uri not in build.urls:
-            build.urls[src_uri] = File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).url
-        link = Link(label, build.urls[src_uri])
-        link.active = current
-        links.append(link)
+    links = [Link(label, url) for label, url, _ in entries]
     section = Section(html_lib.escape(title), links)
-    for link in links:
-        link.parent = section
+    for link, (_, _, current) in zip(links, entries):
+        link.active, link.parent = current, section
     section.active = True
     context["nav"] = Navigation([*nav.items, section], nav.pages)
     return context

@@ -15,9 +15,12 @@ finish             the workers' results                         Word copies in p
 publish            the finished site folder                     ``site`` repointed (``cli.build``)          build
 =================  ===========================================  ==========================================  =========
 
-Work done elsewhere runs in ``Workers``: tasks are top-level functions with picklable arguments,
-run by worker processes started with ``forkserver`` or ``spawn`` (never ``fork``: the build process
-has threads), so a build works the same on Linux, macOS and Windows. A failure of any stage, here
+Work done elsewhere runs in ``Workers`` (two: one makes the Word copies, the other the search index;
+a warm build's small share of that work runs in threads instead, with no process to start). Their
+tasks are top-level functions with picklable arguments, run by worker processes started with
+``forkserver`` or ``spawn`` (never ``fork``: the build process has threads), so a build works the
+same on Linux, macOS and Windows. ``publish`` happens only if the inputs hashed when the build began
+are unchanged (``buildcache.Plan.inputs_moved``). A failure of any stage, here
 or in a worker, is a ``BuildFailed`` with one Chinese message; the adapter stops the build with it,
 and nothing is published.
 """
@@ -25,6 +28,8 @@ and nothing is published.
 from __future__ import annotations
 
 import concurrent.futures
+import datetime as dt
+import errno
 import multiprocessing
 import os
 import shutil
@@ -36,7 +41,7 @@ from pathlib import Path
 
 from macros.adapters import buildcache
 from macros.outputs.docx_export import write_docx_from_html
-from macros.outputs.portal import Portal, build_date
+from macros.outputs.portal import Portal
 from macros.outputs.render import DOCUMENT_KINDS, document_kinds, page_uris, word_file_name
 from macros.outputs.typeset import keep_together, name_downloads
 from macros.outputs.search import (
@@ -62,12 +67,28 @@ def start_method(environ=os.environ) -> str:
     return chosen
 
 
+def file_problem(errno_number: int | None, filename: str | None = None) -> str | None:
+    """What a person reads for a file system error the build can meet (None: an unexpected one)."""
+    where = f"（{filename}）" if filename else ""
+    if errno_number in (errno.ENOSPC, errno.EDQUOT):
+        return f"磁盘空间不足{where}，网站没有发布。请清理磁盘（或删除 .cache/portal/）后再生成。"
+    if errno_number in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"没有权限读写这个文件或文件夹{where}，网站没有发布。请检查它的权限后再生成。"
+    if errno_number == errno.ENOENT:
+        return f"生成过程中有文件被移走或删除{where}，网站没有发布。请等文件保存完后再生成一次。"
+    if errno_number == errno.EISDIR:
+        return f"这里应是一个文件，现在是文件夹{where}，网站没有发布。请删除或改名这个文件夹后再生成。"
+    return None
+
+
 def failure(what: str, exc: BaseException) -> BuildFailed:
     """The one way a stage's failure is told: ``what`` names the stage (写 Word 文件, 写搜索索引…)."""
     if isinstance(exc, BuildFailed):
         return exc
     if isinstance(exc, SearchIndexError):
         return BuildFailed(str(exc))
+    if isinstance(exc, OSError) and file_problem(exc.errno, exc.filename):
+        return BuildFailed(f"{what}时出错：{file_problem(exc.errno, exc.filename)}")
     if isinstance(exc, BrokenProcessPool):
         return BuildFailed(f"{what}的进程意外退出，{ASK_FOR_HELP}")
     return BuildFailed(f"{what}时出错（{type(exc).__name__}: {exc}），{ASK_FOR_HELP}")
@@ -77,7 +98,9 @@ class Workers:
     """Tasks run by worker processes, in the order given (one process: each task after the one before).
 
     ``processes=0`` runs each task here, at once (a preview of a few meetings: starting a process would
-    cost more than the work). A task is a top-level function with picklable arguments."""
+    cost more than the work); ``method="thread"`` runs them in a thread of this process (a warm build's
+    few Word copies and its index, mostly copied from the cache and written by Pagefind's own process).
+    A task is a top-level function with picklable arguments, whichever runs it."""
 
     def __init__(self, processes: int = 1, method: str | None = None):
         self.processes = processes
@@ -97,6 +120,8 @@ class Workers:
             except Exception as exc:  # noqa: BLE001 - kept in the future, as a worker's would be
                 future.set_exception(exc)
             return future
+        if self._pool is None and self.method == "thread":
+            self._pool = concurrent.futures.ThreadPoolExecutor(self.processes, thread_name_prefix="portal-worker")
         if self._pool is None:
             context = multiprocessing.get_context(self.method)
             if self.method == "forkserver":
@@ -117,6 +142,19 @@ def outcome(what: str, future: concurrent.futures.Future):
         return future.result()
     except Exception as exc:  # noqa: BLE001 - every failure is told the same way
         raise failure(what, exc) from None
+
+
+NOT_IN_OUTPUT = ("PORTAL_BUILD_TIMES", "PORTAL_START_METHOD", "PORTAL_CACHE")
+"""Options that change how a build runs, never a byte of what it publishes (left out of the cache's key)."""
+
+
+def environment_read(root: Path, environ=os.environ) -> dict[str, str]:
+    """Every environment variable a build of ``root`` reads that can change what it publishes, with its
+    value: the configuration's ``!ENV`` variables, MkDocs' own, the portal's options (as ``Options.read``
+    reads them) and the runner (the cache's key holds them all). Raises BuildFailed for a wrong value."""
+    options = {name: value for name, value in Options.environment_read(environ).items() if name not in NOT_IN_OUTPUT}
+    options["PORTAL_RUNNER"] = environ.get("PORTAL_RUNNER", "")
+    return buildcache.environment_read(root, options, environ)
 
 
 # Tasks run by the workers: top-level functions, picklable arguments.
@@ -154,6 +192,8 @@ class Options:
     start_method: str = "spawn"
     serving: bool = False
     """Under ``serve`` a data error becomes the page the browser shows."""
+    today: dt.date = field(default_factory=dt.date.today)
+    """PORTAL_TODAY (YYYY-MM-DD), else today; a planned run takes its planner's date (``Request.today``)."""
 
     @classmethod
     def read(cls, root: Path, site: Path, *, serving: bool = False, home_meetings=None, environ=os.environ) -> "Options":
@@ -161,6 +201,11 @@ class Options:
         shard = environ.get("PORTAL_PAGES_PER_SHARD", "").strip()
         if shard and not (shard.isdigit() and int(shard) > 0):
             raise BuildFailed(f"PORTAL_PAGES_PER_SHARD 应是正整数，如 250（现在是“{shard}”）。")
+        fixed = environ.get("PORTAL_TODAY", "").strip()
+        try:
+            today = dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+        except ValueError:
+            raise BuildFailed(f"PORTAL_TODAY 应写成“年-月-日”，如 2023-01-03（现在是“{fixed}”）。") from None
         return cls(
             root, site, only=only,
             search=environ.get("PORTAL_SEARCH", "on") != "off",
@@ -170,7 +215,22 @@ class Options:
             times=bool(environ.get("PORTAL_BUILD_TIMES")),
             start_method=start_method(environ),
             serving=serving,
+            today=today,
         )
+
+    @staticmethod
+    def environment_read(environ=os.environ) -> dict[str, str]:
+        """The variables ``read`` looks up, with their values (what the build cache's key must hold).
+        Raises BuildFailed, as ``read``, for a value written wrongly."""
+        seen: dict[str, str] = {}
+
+        class Recording:
+            def get(self, name, default=None):
+                seen[name] = environ.get(name, "")
+                return environ.get(name, default)
+
+        Options.read(Path("."), Path("."), environ=Recording())
+        return seen
 
 
 @dataclass
@@ -200,11 +260,16 @@ class Build:
     laps: list[tuple[str, float]] = field(default_factory=list)
     urls: dict[str, str] = field(default_factory=dict)
     workers: Workers | None = None
+    """The Word copies' worker."""
+    search_workers: Workers | None = None
+    """The search index's worker: the early shards, then the index (after them: tasks run in order)."""
 
     def __post_init__(self):
         few = self.options.only is not None
         if self.workers is None:
             self.workers = Workers(0 if few else 1, self.options.start_method)
+        if self.search_workers is None:
+            self.search_workers = Workers(0 if few else 1, self.options.start_method)
         self.word: list[concurrent.futures.Future] = []
         self.early_shards: dict[str, tuple[Path, concurrent.futures.Future]] = {}
         self.early = None
@@ -227,20 +292,25 @@ class Build:
         """Load the data (raises DataErrors listing every problem) and plan what this run renders."""
         started = time.perf_counter()
         # The worker starts while the data is loaded and the pages' Markdown made.
-        workers = Workers(0 if options.only is not None else 1, options.start_method)
-        workers.start()
+        # A warm run's work is small (its index mostly copied): threads, no process to start.
+        method = "thread" if request is not None and request.render_only is not None else options.start_method
+        lanes = [Workers(0 if options.only is not None else 1, method) for _ in range(2)]
+        for workers in lanes:
+            workers.start()
         try:
             cache = buildcache.ModelCache(options.root) if options.cache else None
-            portal = Portal.load(options.root, only=options.only, cache=cache, home_meetings=options.home_meetings)
+            today = dt.date.fromisoformat(request.today) if request is not None and request.today else options.today
+            portal = Portal.load(options.root, today=today, only=options.only, cache=cache, home_meetings=options.home_meetings)
             if cache is not None and options.only is None:
                 cache.prune()
             if request is not None and request.records_out:
                 buildcache.record_links(portal.meetings, Path(request.records_out))
             rendered = buildcache.meetings_to_render(portal.meetings, request)
             build = cls(options, portal, request, rendered, buildcache.years_to_render(portal.meetings, rendered, request),
-                        workers=workers)
+                        workers=lanes[0], search_workers=lanes[1])
         except BaseException:
-            workers.stop()
+            for workers in lanes:
+                workers.stop()
             raise
         build.laps.append(("start", started))
         build.lap("load the meetings")
@@ -251,7 +321,7 @@ class Build:
         """A build of no meetings (under serve, when the data has errors: the error pages only)."""
         from macros.outputs.render import Renderer
 
-        return cls(options, Portal(options.root, [], Renderer(today=build_date())))
+        return cls(options, Portal(options.root, [], Renderer(today=options.today)))
 
     def lap(self, step: str) -> None:
         """With PORTAL_BUILD_TIMES, note the time ``step`` ended (printed by ``finish``)."""
@@ -275,6 +345,18 @@ class Build:
                 files += [Generated(src_uri, "", True) for src_uri in page_uris(meeting)]
         self.lap("make the pages' Markdown")
         return files
+
+    def menu(self, src_uri: str, url_of) -> tuple[str, list[tuple[str, str, bool]]] | None:
+        """For a page of a meeting: the meeting's name and its pages as (title, address, is this page);
+        None for any other page. ``url_of(src_uri)``: a page's address (each asked once a build)."""
+        found = self.portal.meeting_links(src_uri)
+        if found is None:
+            return None
+        title, entries = found
+        for _, uri, _ in entries:
+            if uri not in self.urls:
+                self.urls[uri] = url_of(uri)
+        return title, [(label, self.urls[uri], current) for label, uri, current in entries]
 
     # convert (MkDocs) → Word copies, search shards
 
@@ -309,7 +391,7 @@ class Build:
     def _index_early(self, pages) -> None:
         key = shard_key(pages)
         folder = self.early_folder / key
-        self.early_shards[key] = (folder, self.workers.submit(index_shard_into, pages, folder))
+        self.early_shards[key] = (folder, self.search_workers.submit(index_shard_into, pages, folder))
 
     # write the index
 
@@ -325,7 +407,7 @@ class Build:
         early = {key: folder for key, (folder, _) in self.early_shards.items()}
         fresh = ShardWriter(early)
         writer = buildcache.CachedShardWriter(self.options.root, self.request, fresh) if self.options.cache else fresh
-        self.indexing = self.workers.submit(
+        self.indexing = self.search_workers.submit(
             write_search_index, self.index.ordered(), self.options.site / "pagefind", self.options.pages_per_shard, writer,
         )
 
@@ -360,3 +442,4 @@ class Build:
     def stop(self) -> None:
         """End the workers (a failed build: what has not started is cancelled)."""
         self.workers.stop()
+        self.search_workers.stop()
