@@ -27,6 +27,8 @@ def test_error_site_puts_the_page_at_every_address(tmp_path):
     write_error_site(ROOT / "docs", tmp_path / "errors", ERRORS, ["2021-x"])
     written = sorted(p.relative_to(tmp_path / "errors").as_posix() for p in (tmp_path / "errors").rglob("*") if p.is_file())
     hand_written = sorted(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*") if p.is_file())
-    generated = [f"meetings/2021-x/{name}.md" for name in ("agenda", "checklist", "index", "report")]
+    # Every page every meeting has (the 整改清单, 会议情况报告 and 意见反馈表 only when there is something to show).
+    names = ("agenda", "checklist", "index", "report", "plan", "opinions-form", "talk-records", "self-review", "host-script", "sign-in")
+    generated = [f"meetings/2021-x/{name}.md" for name in names]
     assert written == sorted(hand_written + generated)
     assert all(TITLE in (tmp_path / "errors" / uri).read_text(encoding="utf-8") for uri in written if uri.endswith(".md"))

@@ -42,6 +42,8 @@ def printed_text(page: str) -> str:
             lines += title_lines(content)
         elif kind == "table":
             lines += [" | ".join(text.replace("\n", " ") for text, _ in row) for row in content]
+        elif kind == "pagebreak":
+            continue
         else:
             lines.append(block_text(kind, content))
     return "\n".join(lines) + "\n"

@@ -355,11 +355,34 @@ def new(meeting_id: str | None, root: Path = ROOT, year: int | None = None) -> i
     lines = [
         SCHEMA_MODELINE,
         f"# 新会议文件：填写标有“必填”的各项后运行 {spell('check')}；不需要的整段（如 inspection）可以留空或删去。",
-        *scaffold(MEETING, {"id": meeting_id, "year": str(year)}),
+        *_with_year_aspects(scaffold(MEETING, {"id": meeting_id, "year": str(year)}), year, root),
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"已创建 {path.relative_to(root)}。")
     return 0
+
+
+def _with_year_aspects(lines: list[str], year: int, root: Path) -> list[str]:
+    """The scaffold with the year's aspects offered under ``materials.aspects``: those of
+    data/years/<year>.yml when it gives them (left out, the meeting takes them), else how to add them."""
+    from macros.model.errors import DataErrors
+    from macros.model.years import load_years, year_file
+
+    try:
+        found = load_years(root).get(year)
+    except DataErrors:
+        found = None
+    aspects = found.aspects if found else None
+    start = next((index for index, line in enumerate(lines) if line.startswith("materials:")), None)
+    at = next((index for index, line in enumerate(lines) if start is not None and index > start and line.startswith("  aspects:")), None)
+    if at is None:
+        return lines
+    if aspects and aspects.items:
+        offered = [f"  # 不填时按 {year_file(year)}{'（' + aspects.name + '）' if aspects.name else ''}，即："]
+        offered += [f"  #   - {item}" for item in aspects.items]
+    else:
+        offered = [f"  # 还没有 {year_file(year)} 中的各个方面：请按当年通知添加该文件（见使用说明“年度通知文件”），或在这里逐项填写。"]
+    return lines[: at + 1] + offered + lines[at + 1:]
 
 
 def pdf(root: Path = ROOT) -> int:
@@ -425,7 +448,7 @@ def main(argv: list[str] | None = None, prog: str = "macros.adapters.cli") -> in
     new_parser = commands.add_parser("new", help="write a new meeting file with every field present")
     new_parser.add_argument("id", nargs="?", help="the new meeting's id, e.g. 2023-county-gov-office")
     commands.add_parser("schema", help="write data/schema/meeting.schema.json from the schema")
-    commands.add_parser("pdf", help="print every report, agenda and checklist of site/ to site/pdf/")
+    commands.add_parser("pdf", help="print every document of site/ to site/pdf/")
     commands.add_parser("build-local", help="build site-local/, whose links also work opened from a folder (file://)")
     serve_parser = commands.add_parser("serve", help="preview with live reload on 127.0.0.1 (without PORTAL_ONLY: site/ built as make build does)")
     serve_parser.add_argument("--port", type=int, default=8000)

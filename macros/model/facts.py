@@ -139,6 +139,27 @@ def _warning(meeting):
     return None if warning is None else warning.kind + book_title(warning.title)
 
 
+def opinion_count(meeting):
+    """The number of opinions: counted from the opinions written out one by one, else as the file gives it."""
+    opinions = meeting.opinions
+    if opinions is None:
+        return None
+    records = opinions.records if "records" in opinions else []
+    return Count(len(records)) if records else opinions["items"]
+
+
+def _records_count(meeting, group: bool):
+    records = meeting.opinions.records if meeting.opinions is not None and "records" in meeting.opinions else []
+    if not records:
+        return None
+    return Count(sum((not record.member) == group for record in records))
+
+
+def _reach(meeting):
+    reach = meeting.opinions.reach if meeting.opinions is not None and "reach" in meeting.opinions else []
+    return [f"{entry.count}{entry.unit}{entry.what}" for entry in reach] or None
+
+
 def _titled(getter):
     def get(meeting):
         value = getter(meeting)
@@ -198,7 +219,10 @@ CATALOGUE: dict[str, Fact] = {
     "opinions.people": _fact("人次", "opinions.people", _in("opinions", "people"), number=True),
     "opinions.forms": _fact("征求意见表份数", "opinions.forms", _in("opinions", "forms"), number=True),
     "opinions.aspects": _fact("意见涉及的方面数", "opinions.aspects", _in("opinions", "aspects"), number=True),
-    "opinions.items": _fact("意见建议条数", "opinions.items", _in("opinions", "items"), number=True),
+    "opinions.items": _fact("意见建议条数", "opinions.items opinions.records", lambda m: opinion_count(m), number=True),
+    "opinions.group_items": _fact("对班子的意见建议条数（按逐条填写的意见建议）", "opinions.records", lambda m: _records_count(m, group=True), number=True),
+    "opinions.member_items": _fact("对班子成员个人的意见建议条数（按逐条填写的意见建议）", "opinions.records", lambda m: _records_count(m, group=False), number=True),
+    "opinions.reach": _fact("征求意见覆盖的范围（如“12个乡镇街道、160名干部”）", "opinions.reach", lambda m: _reach(m)),
     "talks.rule": _fact("谈话要求的名称", "talks.rule", _in("talks", "rule")),
     "talks.forms": _fact("谈话方式（如“一对一”“面对面”）", "talks.forms", _in("talks", "forms"), quote=True),
     "materials.sources": _fact("问题来源", "materials.sources", _in("materials", "sources")),

@@ -18,7 +18,7 @@ import os
 import re
 from pathlib import Path
 
-from macros.model import datafile, environment, facts, placeholders, rectification
+from macros.model import datafile, environment, facts, placeholders, rectification, years
 from macros.model.errors import DataError, DataErrors, visible_line
 from macros.model.schema import (
     Bool,
@@ -238,6 +238,71 @@ TALK = Obj(
         "branch": Field(Text(), "谈话对象：所在党支部（与党员代表谈）"),
         "date": Field(Date(rough=True), "谈话日期；未定时写 x月x日"),
         "form": Field(Suggested(*TALK_FORMS), "谈话方式，如“一对一”“面对面”“重点谈”", default="一对一"),
+        "place": Field(Text(), "谈话地点"),
+        "recorder": Field(Text(), "记录人"),
+        "summary": Field(Text(), "主要内容：双方谈到的问题"),
+        "suggestions": Field(Text(), "意见建议"),
+    }
+)
+
+OPINION_WAYS = ("征求意见表", "座谈会", "个别访谈", "意见箱", "走访")
+OPINION = Obj(
+    {
+        "text": Field(Text(), "意见建议，照原话或归纳后的内容", required=True),
+        "member": Field(Text(), "针对的班子成员；对班子的意见不填"),
+        "aspect": Field(Text(), "所属方面，如年度通知中的某一方面"),
+        "way": Field(Suggested(*OPINION_WAYS), "征求方式，如“征求意见表”“座谈会”“个别访谈”“意见箱”"),
+        "unit": Field(Text(), "提出意见的单位或群体"),
+    }
+)
+
+REACH = Obj(
+    {
+        "count": Field(CountType(), "数目，未统计时写 x", required=True),
+        "unit": Field(Text(), "量词，如“个”“名”“人次”", default="个"),
+        "what": Field(Text(), "对象，如“乡镇街道”“主要县直单位”“干部”“调研小组”", required=True),
+    }
+)
+
+FEEDBACK = Obj(
+    {
+        "member": Field(Text(), "已收到意见反馈的班子成员", required=True),
+        "date": Field(Date(rough=True), "反馈日期"),
+    }
+)
+
+PERSON = Obj(
+    {
+        "name": Field(Text(), "姓名", required=True),
+        "post": Field(Text(), "职务，如“县委第二督导组组长”", required=True),
+    }
+)
+
+PROBLEM = Obj(
+    {
+        "aspect": Field(Text(), "所属方面，须是本年度对照检视的方面之一", required=True),
+        "text": Field(Text(), "存在的问题", required=True),
+    }
+)
+
+SELF_REVIEW = Obj(
+    {
+        "problems": Field(List(PROBLEM), "存在的问题，每条注明所属方面"),
+        "case_study": Field(List(Text()), "反面典型案例剖析，每段一行"),
+        "causes": Field(List(Text()), "原因分析，每条一行"),
+        "measures": Field(List(Text()), "整改措施，每条一行"),
+    }
+)
+
+PLAN = Obj(
+    {
+        "issued_on": Field(Date(), "会议方案的印发日期"),
+        "approved_on": Field(Date(), "督导组审核同意会议方案的日期（主持词中写“经……审核批准”）"),
+        "requirements": Field(List(Text()), "工作要求，每条一行"),
+        "leads": Field(
+            Obj({key: Field(Text(), f"“{title}”的责任人或牵头部门") for key, title in STEP_TITLES.items()}),
+            "时间安排表中各环节的责任人或牵头部门；不填时按通常分工",
+        ),
     }
 )
 
@@ -304,6 +369,21 @@ MEETING = Obj(
             required=True,
         ),
         "supervisor": Field(Text(), "上级督导组或指导组，如“市委督导组”"),
+        "notice_year": Field(Int(2000, 2100), "采用哪一年度的通知文件（data/years/年度.yml）；不填时按 year"),
+        "case_study": Field(Bool(), "是否开展反面典型案例剖析；不填时按年度通知文件"),
+        "period": Field(
+            Obj({"start": Field(Date(), "最早召开日期", required=True), "end": Field(Date(), "最晚召开日期", required=True)}),
+            "通知规定的召开时间；不填时按年度通知文件",
+        ),
+        "approval": Field(
+            Obj(
+                {
+                    "by": Field(Text(), "同意的上级，如“县委组织部”", required=True),
+                    "date": Field(Date(), "同意的日期"),
+                }
+            ),
+            "会议不在通知规定的时间内召开时，上级同意的记录",
+        ),
         "basis": Field(List(NOTICE), "依据的上级通知"),
         "inspection": Field(
             Obj(
@@ -349,6 +429,12 @@ MEETING = Obj(
                     "aspects": Field(CountType(), "意见建议涉及的方面数"),
                     "items": Field(CountType(), "意见建议条数"),
                     "assigned": Field(Bool(), "是否已分解到每位班子成员", default=False),
+                    "reach": Field(List(REACH), "征求意见覆盖的范围，逐项写数目，如“12个乡镇街道”“160名干部”"),
+                    "issued_on": Field(Date(), "征求意见函的印发日期"),
+                    "deadline": Field(Date(), "意见建议的反馈截止日期"),
+                    "return_to": Field(Text(), "意见建议反馈至何处，如“县发展和改革局办公室（电话：xxxxxxx）”"),
+                    "records": Field(List(OPINION), "征求到的意见建议，逐条填写（可不填，只填条数）"),
+                    "fed_back": Field(List(FEEDBACK), "已向本人反馈意见的班子成员"),
                 }
             ),
             "征求意见",
@@ -390,10 +476,16 @@ MEETING = Obj(
                     "attendees_pending": Field(Text(), "参加人员待定的原因"),
                     "supervisor_remarks": Field(Text(), "督导组在第三项议程中的发言", default="作重要讲话"),
                     "closing_focus": Field(Text(), "书记表态发言的内容", default="抓好整改工作和班子建设"),
+                    "recorder": Field(Text(), "会议记录人，如“办公室主任孙立”"),
+                    "supervisors": Field(List(PERSON), "到会指导的督导组成员（姓名、职务），主持词和签到表中列出"),
+                    "observers": Field(List(PERSON), "列席人员（姓名、职务），签到表中列出"),
+                    "opening_study": Field(Text(), "会议开始时集体学习的内容，如“习近平总书记关于……的重要讲话精神”"),
                 }
             ),
             "会议安排（会议时间、地点、参加人员、议程）",
         ),
+        "plan": Field(PLAN, "会议方案"),
+        "self_review": Field(SELF_REVIEW, "班子对照检查材料的内容（不填的部分在提纲中标为“【待补】”）"),
         "deadlines": Field(
             Obj({key: Field(Date(), f"“{title}”的完成期限") for key, title in STEP_TITLES.items()}),
             "各环节的完成期限；不填时按会议日期倒推",
@@ -562,10 +654,12 @@ def _cross_check(meeting: Record, ctx: Context) -> None:
             if other is not None and other is member:
                 ctx.error(talk.line_of("with"), f"{path}.with", "谈话双方是同一个人。")
         elif member is not None and talk.unit and talk.unit not in member.units:
-            ctx.error(talk.line_of("unit"), f"{path}.unit", f"“{talk.unit}”不是{member.name}的分管单位（{_listing(member.units)}）。")
+            ctx.error(talk.line_of("unit"), f"{path}.unit", f"“{talk.unit}”不是{member.name}的分管单位（{_listing(member.units)}），谈话计划中没有这次谈话。请核对谈话人和单位，或在 group.members 中为{member.name}添加这个分管单位。")
         elif member is not None and talk.branch and talk.branch != member.branch:
-            ctx.error(talk.line_of("branch"), f"{path}.branch", f"{member.name}所在党支部是“{member.branch or '未填写'}”，不是“{talk.branch}”。")
+            ctx.error(talk.line_of("branch"), f"{path}.branch", f"{member.name}所在党支部是“{member.branch or '未填写'}”，不是“{talk.branch}”，谈话计划中没有这次谈话。请核对谈话人和党支部。")
         _not_after_meeting(meeting, talk, ctx, path)
+
+    _check_opinions(meeting, by_name, ctx)
 
     materials = meeting.materials
     seen: set[str] = set()
@@ -594,6 +688,34 @@ def _cross_check(meeting: Record, ctx: Context) -> None:
             ctx.error(entry.line_of("what"), f"not_applicable[{index}].what", f"“{_not_applicable_name(entry.what)}”已在第 {marked[entry.what]} 行标为不适用。请只保留一条。")
         marked.setdefault(entry.what, entry.line_of("what"))
     _check_cited_facts(meeting, ctx)
+
+
+def _check_opinions(meeting: Record, by_name: dict, ctx: Context) -> None:
+    """Opinions name members of the group; their number agrees with the count given; the call, the
+    feedback and the plan are dated before the meeting."""
+    opinions = meeting.opinions
+    for index, opinion in enumerate(opinions.records):
+        if opinion.member:
+            ctx.known_member(opinion, "member", by_name, f"opinions.records[{index}]")
+    given = opinions.items
+    if opinions.records and given is not None and given.known and given.number != len(opinions.records):
+        ctx.error(opinions.line_of("items"), "opinions.items",
+                  f"意见建议条数写的是 {given}，但逐条填写的意见建议有 {len(opinions.records)} 条。请改成一致，或删去 items（按逐条填写的计数）。")
+    seen: set[str] = set()
+    for index, entry in enumerate(opinions.fed_back):
+        path = f"opinions.fed_back[{index}]"
+        ctx.known_member(entry, "member", by_name, path)
+        if entry.member in seen:
+            ctx.error(entry.line_of("member"), f"{path}.member", f"{entry.member}的意见反馈填了两次。请只保留一条。")
+        seen.add(entry.member)
+        _not_after_meeting(meeting, entry, ctx, path)
+    for record, key, path, what in ((opinions, "issued_on", "opinions.issued_on", "征求意见函的印发日期"),
+                                    (opinions, "deadline", "opinions.deadline", "意见建议的反馈截止日期"),
+                                    (meeting.plan, "issued_on", "plan.issued_on", "会议方案的印发日期")):
+        held_on = meeting.arrangement.date if meeting.arrangement else None
+        date = record[key] if record else None
+        if held_on and date and date > held_on:
+            ctx.error(record.line_of(key), path, f"{what} {date} 晚于会议日期 {held_on}。会前各环节应在开会前完成，请核对。")
 
 
 def _check_printed_text(meeting: Record, ctx: Context) -> None:
@@ -770,6 +892,10 @@ def load_meetings(folder: Path, root: Path | None = None, only: set[str] | None 
         first_seen.setdefault(meeting.id, meeting)
     errors.extend(_same_group_and_year(meetings))
     errors.extend(rectification.link_years(meetings, complete=only is None))
+    try:
+        errors.extend(years.link_years(meetings, years.load_years(root)))
+    except DataErrors as exc:
+        errors.extend(exc.errors)
     if errors:
         raise DataErrors(errors)
     meetings.sort(key=lambda m: (-m.year, m.group.name, m.id))

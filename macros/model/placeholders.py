@@ -39,6 +39,7 @@ IN_TEXT = re.compile(
     rf"|{_ALONE}{MARK}(?:{_WORDS})"
     rf"|{_ALONE}{MARK}{_END}"
     r"|待定"
+    r"|【待补】"
 )
 
 

@@ -93,6 +93,9 @@ class _Blocks(HTMLParser):
             return
         if tag == "div":
             self.depth += 1
+            if "portal-sheet" in classes and self.blocks:
+                # A sheet (the form after its letter, one record sheet a talk) starts a page of its own.
+                self.blocks.append(("pagebreak", None))
             for name in ("portal-signature", *self.LINE_CLASSES):
                 if name in classes:
                     self.context.append((self.depth, "signature" if name == "portal-signature" else "line"))
@@ -187,7 +190,9 @@ def _blocks(page_html: str) -> list[tuple[str, object]]:
 
 
 def block_text(kind: str, content) -> str:
-    """The plain text of one block (a table's cells joined by spaces)."""
+    """The plain text of one block (a table's cells joined by spaces; a page break has none)."""
+    if kind == "pagebreak":
+        return ""
     if kind == "title":
         return "".join(content)
     if kind == "table":
@@ -420,14 +425,23 @@ def _title(words: list[str]) -> str:
 
 def _body(blocks) -> list[str]:
     body = []
+    signature: list[str] = []
     for kind, content in blocks:
+        if kind == "signature":
+            signature.append(block_text(kind, content))
+            continue
+        if signature:
+            # A signature stands where the page has it (a letter's, before the form attached to it).
+            body += _signature(signature)
+            signature = []
         if kind == "title":
             body.append(_title(content))
         elif kind == "table":
             body.append(_table(content))
+        elif kind == "pagebreak":
+            body.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
         elif kind in _STYLE_IDS:
             body.append(_paragraph(content, _STYLE_IDS[kind], _NO_INDENT if kind == "line" else ""))
-    signature = [block_text(kind, content) for kind, content in blocks if kind == "signature"]
     if signature:
         body += _signature(signature)
     if blocks and blocks[-1][0] == "table":

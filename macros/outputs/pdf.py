@@ -1,4 +1,4 @@
-"""Print every document of a built site (report, agenda, checklist, 整改清单, 会议情况报告) to PDF with headless Chromium.
+"""Print every document of a built site (each document kind of ``kinds.KINDS``) to PDF with headless Chromium.
 
 The PDFs use the site's print stylesheet (GB/T 9704-2012 layout), so what is
 printed from the browser and what ``make pdf`` writes are the same.
@@ -9,10 +9,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from macros.outputs.kinds import KINDS as PAGE_KINDS
 from macros.outputs.pdf_text import fix_text_layer
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-KINDS = ("report", "agenda", "checklist", "rectification", "meeting-report")
+KINDS = tuple(kind.key for kind in PAGE_KINDS if kind.document)
 # Headless as root, with no background requests to the outside (the machine has no network).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]

@@ -16,10 +16,8 @@ from macros.model import environment
 from macros.model.errors import DataError, DataErrors
 from macros.model.meeting import DEFAULT_LEAD_DAYS, load_data
 from macros.outputs.docx_export import Properties
-from macros.outputs.render import (
-    AFTER_KINDS, PAGE_KINDS, PAGE_TITLES, Renderer, document_kinds, has_page, home_years, meeting_name, meeting_pages,
-    page_title, word_file_name,
-)
+from macros.outputs.kinds import kinds_of
+from macros.outputs.render import Renderer, document_kinds, home_years, meeting_name, meeting_pages, page_title, word_file_name
 from macros.outputs.typeset import download_name
 
 
@@ -101,7 +99,7 @@ class Portal:
         if meeting is None:
             return None
         links = []
-        for kind in (*PAGE_KINDS, *(kind for kind in AFTER_KINDS if has_page(kind, meeting))):
-            uri = f"meetings/{meeting.id}/{'index' if kind == 'overview' else kind}.md"
-            links.append((PAGE_TITLES[kind], uri, uri == src_uri))
+        for kind in kinds_of(meeting):
+            uri = f"meetings/{meeting.id}/{kind.page}"
+            links.append((kind.title, uri, uri == src_uri))
         return meeting_name(meeting), links

@@ -16,8 +16,11 @@ import jinja2
 from markupsafe import Markup
 
 from macros.model import facts, placeholders, rectification
-from macros.rules import after_meeting
+from macros.outputs.kinds import BY_KEY, KINDS, documents_of, kinds_of
+from macros.model import years
+from macros.rules import after_meeting, documents
 from macros.rules import lifecycle as stages
+from macros.rules import notice as notice_rules
 from macros.rules import preparation as rules
 from macros.model.text import book_title, cn_date, cn_join, cn_numeral, cn_ordinal, markdown_text
 
@@ -27,12 +30,13 @@ def word_file_name(meeting_id: str, kind: str = "report") -> str:
     return f"{meeting_id}-{kind}.docx"
 
 TEMPLATES = Path(__file__).parent / "templates"
-PAGE_KINDS = ("overview", "report", "agenda", "checklist")
-# Pages a meeting has only once there is something to show: its rectification list, the meeting held.
+# Views of the one table of page kinds (``kinds.KINDS``), for the callers that name kinds by key.
+PAGE_KINDS = tuple(kind.key for kind in KINDS if kind.when is None)
+"""The pages every meeting has."""
 AFTER_KINDS = ("rectification", "meeting-report")
-DOCUMENT_KINDS = ("report", "agenda", "checklist", *AFTER_KINDS)
-PAGE_TITLES = {"overview": "概况", "report": "准备工作情况报告", "agenda": "会议议程", "checklist": "准备工作清单",
-               "rectification": "整改清单", "meeting-report": "会议情况报告"}
+"""The pages a meeting has once there is something to show: its rectification list, the meeting held."""
+DOCUMENT_KINDS = tuple(kind.key for kind in KINDS if kind.document)
+PAGE_TITLES = {kind.key: kind.title for kind in KINDS}
 _END_PUNCTUATION = "。；：！？，"
 WARNINGS_MARKER = "<!-- portal-warnings -->"
 # Where a document's <div> gets its draft attribute once the meeting's state is known.
@@ -247,7 +251,17 @@ class Renderer:
             overdue=lambda item: rectification.is_overdue(item, self.today),
             overdue_count=lambda meeting: sum(rectification.is_overdue(item, self.today) for item in meeting.rectification),
             is_held=rectification.is_held,
-            after_pages=lambda meeting: [(kind, f"{kind}.md") for kind in AFTER_KINDS if has_page(kind, meeting)],
+            meeting_kinds=kinds_of,
+            notice=years.notice,
+            gap=notice_rules.GAP,
+            timetable=documents.timetable,
+            talk_sheets=documents.talk_sheets,
+            opinions_by_member=documents.opinions_by_member,
+            fed_back_on=documents.fed_back_on,
+            attendance_problem=after_meeting.attendance_problem,
+            meeting_report_days=self.meeting_report_days,
+            meeting_documents=documents_of,
+            document_summary=self.document_summary,
             attendance=rectification.attendance,
             meeting_report_due=lambda meeting: rectification.report_due(meeting, self.meeting_report_days),
             talks_held=self.talks_held,
@@ -257,6 +271,19 @@ class Renderer:
             overdue_word=stages.OVERDUE,
             after_guide=after_meeting.GUIDE,
         )
+
+    def document_summary(self, kind, meeting) -> str:
+        """What the overview says of a document beside its name."""
+        if kind.key == "report":
+            return report_title(meeting)
+        if kind.key == "rectification":
+            return rectification.counts(meeting.rectification).summary()
+        if kind.key == "meeting-report":
+            held = meeting.held
+            reported = (f"报告已于{cn_date(held.reported_on)}报送" if held.reported_on
+                        else f"报告应于{cn_date(rectification.report_due(meeting, self.meeting_report_days))}前报送")
+            return f"会议于{cn_date(held.date)}召开，{reported}"
+        return kind.summary
 
     @staticmethod
     def talks_held(meeting) -> int:
@@ -296,12 +323,18 @@ class Renderer:
 
     def page(self, kind: str, meeting) -> str:
         page = self._page_source(kind, meeting)
-        if kind in DOCUMENT_KINDS:
+        if BY_KEY[kind].document:
             warnings = self.warnings(kind, meeting)
-            draft = self.is_draft(meeting) if kind not in AFTER_KINDS else self.after_draft(kind, meeting)
-            block = self._render("_warnings.md.j2", warnings=warnings, kind=kind, draft=draft) if warnings else ""
+            draft = self.document_draft(kind, meeting)
+            block = self._render("_warnings.md.j2", warnings=warnings, kind=BY_KEY[kind], draft=draft) if warnings else ""
             page = page.replace(WARNINGS_MARKER, block, 1).replace(DRAFT_MARKER, DRAFT_ATTRIBUTE if draft else "", 1)
         return page
+
+    def document_draft(self, kind: str, meeting) -> bool:
+        """Whether a document prints with the draft mark, by its kind's rule (see ``kinds.PageKind.draft``)."""
+        if BY_KEY[kind].draft == "preparation":
+            return self.is_draft(meeting)
+        return self.after_draft(kind, meeting)
 
     def unfinished(self, meeting) -> bool:
         """Open checklist items (before the meeting is held), or placeholders (xx, x月x日, 待定 …) left
@@ -315,7 +348,7 @@ class Renderer:
         return self.unfinished(meeting) and not meeting.print_as_final
 
     def after_draft(self, kind: str, meeting) -> bool:
-        """A document of after the meeting is a draft while it shows placeholders (the preparation is over)."""
+        """A document with a rule of its own is a draft while it shows placeholders (x, 待定, 【待补】)."""
         return bool(self._placeholders(kind, meeting)) and not meeting.print_as_final
 
     def _placeholders(self, kind: str, meeting) -> list[str]:
@@ -323,7 +356,7 @@ class Renderer:
 
     def warnings(self, kind: str, meeting) -> list[str]:
         """What stands between a document and the superior, said on screen only, naming the field to fill."""
-        if kind in AFTER_KINDS:
+        if BY_KEY[kind].draft != "preparation":
             warnings = []
             if kind == "meeting-report" and not self.talks_held(meeting):
                 warnings.append("会议文件中没有谈心谈话记录，报告中的谈心谈话人次无从计算：请在 talks.records 中填写已开展的谈话。")
@@ -332,7 +365,8 @@ class Renderer:
             found = self._placeholders(kind, meeting)
             if found:
                 warnings.append(f"{PAGE_TITLES[kind]}中还有未填写的内容：{'、'.join(found)}。")
-            return warnings
+            missing_aspects = notice_rules.missing_year_file(meeting) if BY_KEY[kind].needs_aspects else ""
+            return warnings + [missing_aspects] if missing_aspects else warnings
         missing = self.lifecycle(meeting).preparation_open
         warnings = []
         if kind == "report" and rules.cites_readiness(meeting) and missing:
@@ -455,26 +489,20 @@ def previous_counts(meeting) -> str:
 
 
 def has_page(kind: str, meeting) -> bool:
-    """The 整改清单 once the meeting has a rectification list, the 会议情况报告 once it is held; the rest always.
-
-    Before that the page is not made at all (no empty document) and no page links to it.
-    """
-    if kind == "rectification":
-        return rectification.has_list(meeting)
-    if kind == "meeting-report":
-        return rectification.is_held(meeting)
-    return True
+    """Whether the meeting has this page (``kinds.PageKind.when``): the 整改清单 once the meeting has a
+    rectification list, the 会议情况报告 once it is held … Before that the page is not made at all (no
+    empty document) and no page links to it."""
+    return BY_KEY[kind].applies(meeting)
 
 
 def document_kinds(meeting) -> list[str]:
-    """The meeting's documents (each printed and copied to Word): the three of the preparation, and the
-    整改清单 and the 会议情况报告 once the meeting has them."""
-    return [kind for kind in DOCUMENT_KINDS if has_page(kind, meeting)]
+    """The meeting's documents (each printed and copied to Word), in menu order."""
+    return [kind.key for kind in documents_of(meeting)]
 
 
 def page_kinds(meeting) -> tuple[str, ...]:
-    """The meeting's pages: every preparation page, and the after-meeting ones it has."""
-    return PAGE_KINDS + tuple(kind for kind in AFTER_KINDS if has_page(kind, meeting))
+    """The meeting's pages, in menu order."""
+    return tuple(kind.key for kind in kinds_of(meeting))
 
 
 def page_uris(meeting) -> list[str]:

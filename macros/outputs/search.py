@@ -34,6 +34,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from macros.outputs.kinds import KINDS as PAGE_KINDS
 from macros.outputs.render import meeting_name
 
 # What is not the document's own text, and must not be found by search: the line of the meeting's pages,
@@ -51,17 +52,11 @@ _BLOCK_TAG = re.compile(
 _TAG = re.compile(r"<[^>]+>")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
-KINDS = {
-    "report": "报告",
-    "agenda": "议程",
-    "checklist": "清单",
-    "rectification": "整改清单",
-    "meeting-report": "会议情况报告",
-    "overview": "概况",
-}
+KINDS = {kind.key: kind.search_label for kind in (*(k for k in PAGE_KINDS if k.document), *(k for k in PAGE_KINDS if not k.document))}
 """Each kind of a meeting's page (its file name, ``index`` being the overview) with the label results
-show and the kind filter offers, in the order a meeting's pages are listed. A new document kind joins
-here; any page of another kind, and every page of no meeting, is ``OTHER``."""
+show and the kind filter offers, in that order: the documents in menu order, then the overview. The
+labels are the page kinds' own (``kinds.KINDS``): a new document kind brings its label with it. Every
+page of no meeting is ``OTHER``."""
 OTHER = "其他"
 _KIND_ORDER = {kind: order for order, kind in enumerate(KINDS)}
 _SOURCE_KINDS = {"index": "overview"}

@@ -39,6 +39,8 @@ def next_step(meeting, today: dt.date, report_days: int = rectification.DEFAULT_
         if planned and today > planned:
             return AfterStep("填写会议召开情况", None)
         return None
+    if attendance_problem(meeting):
+        return AfterStep("重新召开会议（到会班子成员不足三分之二）", None, None, True)
     if meeting.held.reported_on is None:
         due = rectification.report_due(meeting, report_days)
         return AfterStep("报送会议情况报告", "meeting-report", due, today > due)
@@ -51,3 +53,22 @@ def next_step(meeting, today: dt.date, report_days: int = rectification.DEFAULT_
     overdue = any(rectification.is_overdue(item, today) for item in open_items)
     return AfterStep("落实整改", "rectification", min(deadlines) if deadlines else None, overdue)
 
+
+
+QUORUM = (2, 3)
+"""At least two thirds of the members due must attend; below that the meeting has to be held again."""
+
+
+def quorum(due: int) -> int:
+    """How many members must attend: two thirds of those due, rounded up."""
+    return -(-due * QUORUM[0] // QUORUM[1])
+
+
+def attendance_problem(meeting) -> str:
+    """What is wrong with the recorded attendance, or "" (no meeting held, or enough members present)."""
+    if not rectification.is_held(meeting):
+        return ""
+    due, present = rectification.attendance(meeting)
+    if present >= quorum(due):
+        return ""
+    return f"到会班子成员{present}人，不足应到{due}人的三分之二（{quorum(due)}人），会议应当重新召开"

@@ -16,9 +16,10 @@ from functools import cached_property
 from itertools import combinations
 
 from macros.model import placeholders
-from macros.model.facts import secretary
+from macros.model.facts import opinion_count, secretary
 from macros.model.meeting import DEFAULT_LEAD_DAYS, MATERIAL_STATUSES, STEP_TITLES
 from macros.model.text import cn_date
+from macros.rules import notice
 
 
 OFFICE = "办公室"
@@ -389,18 +390,22 @@ _known = placeholders.is_known
 
 def _opinions(meeting) -> Step:
     opinions = meeting.opinions
-    return Step(
-        "opinions",
-        STEP_TITLES["opinions"],
-        [
-            Item("确定征求意见方式", bool(opinions.methods or opinions.notice_title), key="opinions.methods"),
-            Item("统计征求意见人次", _known(opinions.people), str(opinions.people or ""), key="opinions.people"),
-            Item("统计征求意见表份数", _known(opinions.forms), str(opinions.forms or ""), key="opinions.forms"),
-            Item("汇总意见建议", _known(opinions.aspects) and _known(opinions.items),
-                 f"{opinions.aspects}个方面{opinions.items}条" if opinions.aspects and opinions.items else "", key="opinions.items"),
-            Item("意见分解到每位班子成员", opinions.assigned, key="opinions.assigned"),
-        ],
-    )
+    count = opinion_count(meeting)
+    items = [
+        Item("确定征求意见方式", bool(opinions.methods or opinions.notice_title), key="opinions.methods"),
+        Item("统计征求意见人次", _known(opinions.people), str(opinions.people or ""), key="opinions.people"),
+        Item("统计征求意见表份数", _known(opinions.forms), str(opinions.forms or ""), key="opinions.forms"),
+        Item("汇总意见建议", _known(opinions.aspects) and _known(count),
+             f"{opinions.aspects}个方面{count}条" if opinions.aspects and count else "", key="opinions.items"),
+        Item("意见分解到每位班子成员", opinions.assigned, key="opinions.assigned"),
+    ]
+    if opinions.records:
+        # Opinions written out one by one: each member is given what was said about them before the meeting.
+        given = {entry.member: entry.date for entry in opinions.fed_back}
+        for member in meeting.group.members:
+            date = given.get(member.name)
+            items.append(Item(f"向{member.name}反馈意见", member.name in given, _date_detail(date) if date else "", OFFICE))
+    return Step("opinions", STEP_TITLES["opinions"], items)
 
 
 def _progress(status: str, done: bool) -> str:
@@ -449,16 +454,16 @@ def _report(meeting) -> Step:
     arrangement = meeting.arrangement
     if arrangement is None:
         return Step("report", STEP_TITLES["report"], [Item("提出会议安排", False, "会议时间、地点、参加人员待定")])
-    return Step(
-        "report",
-        STEP_TITLES["report"],
-        [
-            Item("确定会议时间", arrangement.date is not None, cn_date(arrangement.date) or "待定"),
-            Item("确定会议地点", bool(arrangement.place), arrangement.place or "待定"),
-            Item("确定参加人员", bool(arrangement.attendees), f"{len(arrangement.attendees)}类" if arrangement.attendees else "待定",
-                 key="report.attendees"),
-        ],
-    )
+    items = [
+        Item("确定会议时间", arrangement.date is not None, cn_date(arrangement.date) or "待定"),
+        Item("确定会议地点", bool(arrangement.place), arrangement.place or "待定"),
+        Item("确定参加人员", bool(arrangement.attendees), f"{len(arrangement.attendees)}类" if arrangement.attendees else "待定",
+             key="report.attendees"),
+    ]
+    period = notice.period_item(meeting)
+    if period:
+        items.append(Item(*period))
+    return Step("report", STEP_TITLES["report"], items)
 
 
 def cites_readiness(meeting) -> bool:

@@ -21,7 +21,7 @@ from macros.outputs.docx_export import TEXT_WIDTH_TWIPS, _parse, block_text
 from macros.model.meeting import load_meetings
 from macros.outputs.render import AFTER_KINDS, DOCUMENT_KINDS, DRAFT_MARK, Renderer, document_kinds, ems, word_file_name
 from tests.browser.test_print import A4, BOTTOM, LEFT, MM, RIGHT, TOP, TOLERANCE, glyphs, width
-from tests.support import TODAY
+from tests.support import DATA, ROOT, TODAY
 
 # ASCII letters a reader may find on paper: the seeds' own redactions (xx, x号, xjp).
 ALLOWED_LETTERS = re.compile(r"x+|xjp")
@@ -51,16 +51,21 @@ def documents(served_site, printed_pdfs):
             words = next(content for block_kind, content in parsed.blocks if block_kind == "title")
             word = Document(io.BytesIO((folder / word_file_name(meeting.id, kind)).read_bytes()))
             pdf = PdfReader(out / f"{meeting.id}-{kind}.pdf")
-            draft = renderer.after_draft(kind, meeting) if kind in AFTER_KINDS else renderer.is_draft(meeting)
+            draft = renderer.document_draft(kind, meeting)
             found[(meeting.id, kind)] = (pdf, word, parsed.blocks, words, draft)
     return found
 
 
 def test_the_samples_hold_a_ready_and_an_unready_meeting(documents):
-    drafts = {meeting_id: draft for (meeting_id, _), (*_, draft) in documents.items()}
-    assert drafts["2023-county-audit-bureau"] is False
-    assert drafts["2022-county-development-reform-bureau"] is True
-    assert len(documents) == 3 * len(drafts) + 2  # the 2021 bureau meeting also has its 整改清单 and 会议情况报告
+    drafts = {key: draft for key, (*_, draft) in documents.items()}
+    assert not any(draft for (meeting_id, _), draft in drafts.items() if meeting_id == "2023-county-audit-bureau")
+    assert drafts[("2022-county-development-reform-bureau", "report")] is True
+    assert drafts[("2022-county-development-reform-bureau", "self-review")] is True
+    meetings = {meeting.id: meeting for meeting in load_meetings(DATA, ROOT)}
+    assert len(documents) == sum(len(document_kinds(meeting)) for meeting in meetings.values())
+    # Every sample has the preparation's documents and those of the day; the 2021 bureau meeting also
+    # its 整改清单 and 会议情况报告, the 2023 one its 意见反馈表.
+    assert {kind for (_, kind) in documents} == set(DOCUMENT_KINDS)
 
 
 def _zones(page):

@@ -37,8 +37,26 @@ def printed(served_site, chromium, printed_pdfs) -> dict[str, tuple[str, str]]:
         meeting, kind = meeting_and_kind(pdf.stem)
         page.goto((site / "meetings" / meeting / kind / "index.html").resolve().as_uri(), wait_until="load")
         texts[pdf.name] = ("".join(p.extract_text() for p in PdfReader(pdf, strict=True).pages), page.inner_text("article"))
+        HEADER_ROWS[pdf.name] = page.locator("article thead tr").all_inner_texts()
     context.close()
     return texts
+
+
+HEADER_ROWS: dict[str, list[str]] = {}
+"""Each printed page's table header rows: on paper a table that runs over a page repeats its header."""
+
+
+def _without_repeated_headers(found: str, expected: str, headers: list[str]) -> str:
+    """The printed text without the header rows a table repeats at the top of each further page: a run
+    that the printed text has and the page has not, and that is one of the page's table header rows."""
+    rows = {"".join(CJK.findall(header)) for header in headers} - {""}
+    if not rows:
+        return found
+    matcher = difflib.SequenceMatcher(None, expected, found, autojunk=False)
+    inserted = [(j1, j2) for op, _, _, j1, j2 in matcher.get_opcodes() if op == "insert" and found[j1:j2] in rows]
+    for j1, j2 in reversed(inserted):
+        found = found[:j1] + found[j2:]
+    return found
 
 
 def test_every_sample_meeting_has_its_pdfs(printed):
@@ -64,6 +82,8 @@ def test_chinese_text_is_the_pages_in_order(printed):
     for name, (pdf_text, page_text) in printed.items():
         # The draft mark is drawn on every printed page by the print style, not part of the page's text.
         expected, found = "".join(CJK.findall(page_text)), "".join(CJK.findall(pdf_text.replace(DRAFT_MARK, "")))
-        assert len(expected) > 100, name
+        found = _without_repeated_headers(found, expected, HEADER_ROWS.get(name, []))
+        # Some documents are short (the talk record sheet of a group that lists only its secretary).
+        assert len(expected) > 50, name
         ratio = difflib.SequenceMatcher(None, expected, found, autojunk=False).ratio()
         assert ratio >= 0.99, (name, ratio)
