@@ -97,12 +97,7 @@ def talk_sheets(meeting) -> list[TalkSheet]:
     sec = secretary(meeting)
     records: dict[tuple, object] = {}
     for record in meeting.talks.records:
-        if record["with"]:
-            key = ("pair", frozenset((record.member, record["with"])))
-        elif record.unit:
-            key = ("unit", record.member, record.unit)
-        else:
-            key = ("branch", record.member)
+        key = preparation.talk_key(record)
         known = placeholders.known_date(record.date)
         earlier = records.get(key)
         if earlier is None or (known and (placeholders.known_date(earlier.date) is None or known < earlier.date)):

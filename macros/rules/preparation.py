@@ -76,13 +76,7 @@ def required_talks(meeting) -> list[RequiredTalk]:
             talks[("unit", member.name, unit)] = RequiredTalk("unit", member.name, unit)
         talks[("branch", member.name)] = RequiredTalk("branch", member.name, member.branch or "所在党支部")
     for record in meeting.talks.records:
-        if record["with"]:
-            key = ("pair", frozenset((record.member, record["with"])))
-        elif record.unit:
-            key = ("unit", record.member, record.unit)
-        else:
-            key = ("branch", record.member)
-        talk = talks.get(key)
+        talk = talks.get(talk_key(record))
         if talk is None:
             continue
         talk.held = True
@@ -90,6 +84,16 @@ def required_talks(meeting) -> list[RequiredTalk]:
         if date and (talk.held_on is None or date < talk.held_on):
             talk.held_on = date
     return list(talks.values())
+
+
+def talk_key(record) -> tuple:
+    """Which required talk a talk record is of: a pair of members, a member and a unit, or a member
+    and their branch (the keys of ``required_talks``)."""
+    if record["with"]:
+        return ("pair", frozenset((record.member, record["with"])))
+    if record.unit:
+        return ("unit", record.member, record.unit)
+    return ("branch", record.member)
 
 
 def talk_matrix(meeting, talks: list[RequiredTalk]) -> list[list[RequiredTalk | None]]:
