@@ -603,9 +603,18 @@ def site_hashes(site: Path, files: dict[str, os.stat_result], known: dict | None
             hashes[name] = known[identity]
         else:
             missing.append((name, identity))
-    with concurrent.futures.ThreadPoolExecutor(4) as pool:  # hashing releases the interpreter's lock
-        for (name, identity), digest in zip(missing, pool.map(lambda item: file_hash(site / item[0]), missing)):
-            hashes[name] = known[identity] = digest
+
+    def hash_all(part: list[tuple[str, tuple]]) -> list[str]:
+        return [file_hash(site / name) for name, _ in part]
+
+    # One thread a core, each with its share of the files: hashing releases the interpreter's lock, and
+    # a task a file cost more in handing over than the hashing of a small file.
+    threads = max(1, min(4, os.cpu_count() or 1))
+    parts = [missing[start::threads] for start in range(threads)]
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        for part, digests in zip(parts, pool.map(hash_all, parts)):
+            for (name, identity), digest in zip(part, digests):
+                hashes[name] = known[identity] = digest
     return hashes
 
 
