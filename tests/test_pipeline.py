@@ -140,8 +140,13 @@ def test_a_start_method_other_than_spawn_or_forkserver_is_refused_by_name():
 
 
 def test_wrong_shard_size_is_named_with_the_accepted_form(tmp_path):
-    with pytest.raises(BuildFailed, match="PORTAL_PAGES_PER_SHARD 应是正整数，如 250（现在是“0”）"):
-        Options.read(ROOT, tmp_path, environ={"PORTAL_PAGES_PER_SHARD": "0"})
+    # The same words as make check's (model/environment.py), for every value it refuses.
+    for value in ("0", "-3", "²", "二百五十"):
+        with pytest.raises(BuildFailed, match=f"PORTAL_PAGES_PER_SHARD: “{value}”不是正整数。.*PORTAL_PAGES_PER_SHARD=250"):
+            Options.read(ROOT, tmp_path, environ={"PORTAL_PAGES_PER_SHARD": value})
+    with pytest.raises(BuildFailed, match="PORTAL_TODAY: “20230103”不是日期。请写成“年-月-日”"):
+        Options.read(ROOT, tmp_path, environ={"PORTAL_TODAY": "20230103"})
+    assert Options.read(ROOT, tmp_path, environ={"PORTAL_PAGES_PER_SHARD": " 40 "}).pages_per_shard == 40
 
 
 def meeting(meeting_id: str, year: int):

@@ -79,3 +79,16 @@ def test_a_busy_port_is_one_chinese_line_naming_the_option(capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert f"端口 {port} 已被占用" in err and f"make serve PORT={port + 1}" in err
+
+
+def test_a_busy_port_names_the_option_as_the_command_was_typed(capsys, monkeypatch):
+    # Without make (Windows' portal.cmd, or python -m macros) the hint cannot say PORT=.
+    monkeypatch.setattr(cli, "_HOW", cli._HOW)  # main sets it: put it back after the test
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert cli.main(["serve", "--port", str(port)], prog="python -m macros") == 2
+    err = capsys.readouterr().err
+    assert f"端口 {port} 已被占用" in err and f"python -m macros serve --port {port + 1}" in err
+    assert "make" not in err

@@ -225,6 +225,37 @@ def test_the_build_cache_hashes_a_file_as_the_loader_reads_it(project, monkeypat
     assert buildcache.meeting_hashes(project) is None  # a cold build, which names the file
 
 
+def test_the_build_cache_reads_the_other_data_files_as_the_loader_does(project, tmp_path, monkeypatch):
+    # A year file or the portal's settings: never through a link, never read whole into memory.
+    from macros.adapters import buildcache
+
+    def settings_part() -> str:
+        return buildcache.key_parts(project, environment={})["settings"]
+
+    year = project / "data" / "years" / "2024.yml"
+    before = settings_part()
+    text = year.read_text(encoding="utf-8")
+    stat = year.stat()
+    year.write_text(text.replace("2024", "2034", 1), encoding="utf-8")  # same size, same time
+    os.utime(year, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert settings_part() != before
+    year.write_text(text, encoding="utf-8")
+    assert settings_part() == before
+
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} read whole"))
+    outside = tmp_path / "outside.yml"
+    outside.write_text("a: 1\n", encoding="utf-8")
+    link = project / "data" / "years" / "2030.yml"
+    link.symlink_to(outside)
+    through_link = settings_part()
+    outside.write_text("b: 2\n", encoding="utf-8")
+    assert settings_part() == through_link, "the link was followed"
+    link.unlink()
+    with (project / "data" / "years" / "2031.yml").open("wb") as handle:
+        handle.truncate(1 << 20)  # beyond a meeting file's limit: still hashed, a chunk at a time
+    assert settings_part() != before
+
+
 def test_a_file_removed_between_the_listing_and_the_read_is_named(project, monkeypatch):
     """As an editor saving by rename does; the moment is made by a hook, not a race."""
     from macros.model import meeting

@@ -197,12 +197,34 @@ def _tree_files(folder: Path) -> list[Path]:
     )
 
 
+def _data_files(folder: Path) -> list[Path]:
+    """Every entry of ``folder``'s tree that is not a folder (links and special files too: the key
+    holds a marker for each, as the loader refuses them), without following links to folders."""
+    found = []
+    for parent, folders, files in os.walk(folder):
+        found += [Path(parent, name) for name in files]
+        found += [Path(parent, name) for name in folders if os.path.islink(os.path.join(parent, name))]
+    return sorted(found)
+
+
 def _contents(path: Path) -> bytes:
     """A key input's bytes; a file that cannot be read is a marker (the cold build then reports it)."""
     try:
         return path.read_bytes() if path.is_file() else b"\0absent"
     except OSError as exc:
         return f"\0unreadable {exc.errno}".encode()
+
+
+def _data_contents(path: Path) -> bytes:
+    """A file of ``data/`` other than a meeting file (the portal's settings, a year's notice), read as
+    the loader reads data: a plain file only, never through a link, in chunks whatever its size; a file
+    that cannot be read so is a marker (the cold build then reports it)."""
+    from macros.model import datafile
+
+    try:
+        return datafile.stream_digest(path).encode()
+    except datafile.UnreadableFile as exc:
+        return f"\0unreadable {exc}".encode()
 
 
 def code_key() -> str:
@@ -272,11 +294,11 @@ def key_parts(root: Path, for_files: bool = False, environment: dict[str, str] |
 
     if environment is None:
         environment = environment_read(root, {})
-    def files_digest(files: list[Path]) -> str:
+    def files_digest(files: list[Path], read=_contents) -> str:
         parts = []
         for path in files:
             parts.append(path.relative_to(root).as_posix().encode())
-            parts.append(_contents(path))
+            parts.append(read(path))
         return _digest(*parts)
 
     def tree(name: str) -> list[Path]:
@@ -286,8 +308,9 @@ def key_parts(root: Path, for_files: bool = False, environment: dict[str, str] |
     templates = [path for path in macros if path.suffix != ".py"]
     data = root / "data"
     settings = [root / name for name in _SOURCE_FILES]
+    data_files = []
     if data.is_dir():
-        settings += [path for path in _tree_files(data) if "meetings" not in path.relative_to(data).parts[:1]]
+        data_files = [path for path in _data_files(data) if "meetings" not in path.relative_to(data).parts[:1]]
     variables = [f"{name}={value}".encode() for name, value in sorted(environment.items())]
     versions = sorted({f"{dist.metadata['Name']}=={dist.version}".lower() for dist in metadata.distributions()})
     # The portal's date (checklists, deadlines) and the UTC date MkDocs writes into sitemap.xml.
@@ -295,7 +318,8 @@ def key_parts(root: Path, for_files: bool = False, environment: dict[str, str] |
     return {
         "templates": files_digest(templates),
         "pages": files_digest(tree("docs") + tree("overrides")),
-        "settings": _digest(files_digest(settings).encode(), f"for_files={for_files}".encode(), *variables),
+        "settings": _digest(files_digest(settings).encode(), files_digest(data_files, _data_contents).encode(),
+                            f"for_files={for_files}".encode(), *variables),
         "code": _digest(sys.version.encode(), files_digest([path for path in macros if path.suffix == ".py"]).encode()),
         "packages": _digest("\n".join(versions).encode()),
         "date": _digest((today or build_date()).isoformat().encode(), utc_today.isoformat().encode()),

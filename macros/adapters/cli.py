@@ -48,6 +48,11 @@ def spell(command: str, meeting_id: str | None = None) -> str:
     return f"{_HOW} {command}" + (f" {meeting_id}" if meeting_id else "")
 
 
+def _spell_port(port: int) -> str:
+    """``make serve PORT=n``, or ``portal serve --port n`` where there is no make."""
+    return f"make serve PORT={port}" if _HOW == "make" else f"{_HOW} serve --port {port}"
+
+
 def json_schema_text() -> str:
     """The JSON Schema of a meeting file, for completion and checks in editors."""
     import json
@@ -419,10 +424,10 @@ def serve(port: int, root: Path = ROOT) -> int:
         try:
             probe.bind(("127.0.0.1", port))
         except PermissionError:
-            print(f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限）。请换一个端口，例如：make serve PORT=8001", file=sys.stderr)
+            print(f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限）。请换一个端口，例如：{_spell_port(8001)}", file=sys.stderr)
             return 2
         except OSError:
-            print(f"端口 {port} 已被占用（可能已有一个预览在运行）。请关掉它，或换一个端口，例如：make serve PORT={port + 1}", file=sys.stderr)
+            print(f"端口 {port} 已被占用（可能已有一个预览在运行）。请关掉它，或换一个端口，例如：{_spell_port(port + 1)}", file=sys.stderr)
             return 2
     if not os.environ.get("PORTAL_ONLY", "").strip():
         # The whole portal: built into site/ as make build does (only what changed), served, rebuilt on each save.

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from macros.adapters import buildcache
+from macros.model import environment
 from macros.outputs.docx_export import write_docx_from_html
 from macros.outputs.portal import Portal
 from macros.outputs.render import DOCUMENT_KINDS, document_kinds, page_uris, word_file_name
@@ -207,19 +208,16 @@ class Options:
     @classmethod
     def read(cls, root: Path, site: Path, *, serving: bool = False, home_meetings=None, environ=os.environ) -> "Options":
         only = {part.strip() for part in environ.get("PORTAL_ONLY", "").split(",") if part.strip()} or None
-        shard = environ.get("PORTAL_PAGES_PER_SHARD", "").strip()
-        if shard and not (shard.isdigit() and int(shard) > 0):
-            raise BuildFailed(f"PORTAL_PAGES_PER_SHARD 应是正整数，如 250（现在是“{shard}”）。")
-        fixed = environ.get("PORTAL_TODAY", "").strip()
-        try:
-            today = dt.date.fromisoformat(fixed) if fixed else dt.date.today()
-        except ValueError:
-            raise BuildFailed(f"PORTAL_TODAY 应写成“年-月-日”，如 2023-01-03（现在是“{fixed}”）。") from None
+        try:  # checked as make check checks them, in the same words
+            pages_per_shard = environment.count("PORTAL_PAGES_PER_SHARD", PAGES_PER_SHARD, environ)
+            today = environment.build_date(environ)
+        except environment.SettingError as exc:
+            raise BuildFailed(str(exc)) from None
         return cls(
             root, site, only=only,
             search=environ.get("PORTAL_SEARCH", "on") != "off",
             cache=environ.get("PORTAL_CACHE", "on") != "off",
-            pages_per_shard=int(shard) if shard else PAGES_PER_SHARD,
+            pages_per_shard=pages_per_shard,
             home_meetings=home_meetings,
             times=bool(environ.get("PORTAL_BUILD_TIMES")),
             start_method=start_method(environ),

@@ -66,6 +66,16 @@ def digest(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     return hashlib.sha256(read_bytes(path, limit)).hexdigest()
 
 
+def stream_digest(path: Path) -> str:
+    """The SHA-256 of the plain file ``path`` of any size, read a chunk at a time (a file under ``data/``
+    that is not a meeting file, for the build cache's key); UnreadableFile as ``read_bytes``."""
+    with _opened(path) as handle:
+        try:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError as exc:
+            raise UnreadableFile(_cannot_read(exc)) from None
+
+
 def leading_lines(path: Path, count: int, limit: int = MAX_FILE_BYTES) -> list[bytes]:
     """The first ``count`` lines of ``path`` (fewer if it has fewer), each without its line feed; [] when
     the file is not a plain file or cannot be read. Reads by chunks of 64 KB up to the one that ends
