@@ -475,10 +475,9 @@ def report_docx_from_html(report_html: str, properties: Properties | None = None
     buffer = io.BytesIO(base)
     buffer.seek(0, io.SEEK_END)
     with zipfile.ZipFile(buffer, "a") as target:
-        # Compressed at the fastest level: a body of 230 KB becomes about 9 KB in half a millisecond (a part
-        # named by a ZipInfo is stored uncompressed unless its compression is given here).
-        target.writestr(_zip_entry("docProps/core.xml"), _core_xml(properties), zipfile.ZIP_DEFLATED, 1)
-        target.writestr(_zip_entry("word/document.xml"), xml, zipfile.ZIP_DEFLATED, 1)
+        # The fastest level, for each document: a body of 230 KB becomes about 9 KB in half a millisecond.
+        target.writestr(_zip_entry("docProps/core.xml"), _core_xml(properties), compresslevel=1)
+        target.writestr(_zip_entry("word/document.xml"), xml, compresslevel=1)
     return buffer.getvalue()
 
 
@@ -501,8 +500,11 @@ def _core_xml(properties: Properties) -> str:
 
 
 def _zip_entry(name: str) -> zipfile.ZipInfo:
-    """A part stamped with a fixed time, so that one report always gives the same bytes."""
-    return zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    """A part stamped with a fixed time, so that one report always gives the same bytes, and compressed
+    (a part named by a ZipInfo is stored as is unless the ZipInfo says otherwise)."""
+    entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
 
 
 _THEME_FONT = re.compile(r' w:(?:asciiTheme|eastAsiaTheme|hAnsiTheme|cstheme)="[^"]*"')
@@ -558,7 +560,7 @@ def _template_parts(draft: bool = False) -> tuple[bytes, str]:
                 content = _fonts_as_named(content.decode("utf-8")).encode("utf-8")
             elif item.filename == "word/fontTable.xml":
                 content = _font_table(content.decode("utf-8")).encode("utf-8")
-            target.writestr(_zip_entry(item.filename), content, zipfile.ZIP_DEFLATED)
+            target.writestr(_zip_entry(item.filename), content)
     return buffer.getvalue(), source.read("word/document.xml").decode("utf-8")
 
 
